@@ -1,0 +1,181 @@
+/* api.c — the route table and the pipeline: test-only gate, Origin, JSON body, session,
+ * CSRF, handler. */
+#include "api/api.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/handlers.h"
+#include "api/session.h"
+#include "security/crypto.h"
+
+app APP;
+
+static const route routes[] = {
+	{"GET", "/api/v1/session", h_session_get, ROUTE_WORKER | ROUTE_SESSION_OPTIONAL, 0},
+	{"POST", "/api/v1/auth/sms-code", h_sms_code, 0, 0},
+	{"POST", "/api/v1/auth/sms-login", h_sms_login, 0, 0},
+	{"POST", "/api/v1/auth/register", h_register, ROUTE_HASH, 0},
+	{"POST", "/api/v1/auth/password-login", h_password_login, ROUTE_HASH, 0},
+	{"POST", "/api/v1/auth/logout", h_logout, ROUTE_WORKER, 0},
+	{"GET", "/api/v1/account", h_account_get, ROUTE_WORKER, 0},
+	{"POST", "/api/v1/account/password", h_account_password, ROUTE_WORKER | ROUTE_HASH, 0},
+	{"POST", "/api/v1/account/phone/sms-code", h_account_phone_code, ROUTE_WORKER, 0},
+	{"POST", "/api/v1/account/phone", h_account_phone, ROUTE_WORKER | ROUTE_HASH, 0},
+	{"GET", "/api/v1/admin/session", h_staff_session_get, ROUTE_STAFF | ROUTE_SESSION_OPTIONAL,
+	 0},
+	{"POST", "/api/v1/admin/auth/login", h_staff_login, ROUTE_HASH, 0},
+	{"POST", "/api/v1/admin/auth/logout", h_staff_logout, ROUTE_STAFF, 0},
+	{"POST", "/api/v1/admin/account/password", h_staff_password, ROUTE_STAFF | ROUTE_HASH, 0},
+	{"GET", "/api/v1/regions", h_regions, 0, 0},
+	{"GET", "/api/v1/privacy-notice", h_privacy_notice, 0, 0},
+	{"POST", "/api/v1/test/clock", h_test_clock, ROUTE_TEST, 0},
+};
+
+/* Matches pattern against path; ":name" segments capture into r->params. */
+static bool path_match(http_request *r, const char *pattern, const char *path)
+{
+	r->nparams = 0;
+	while (*pattern && *path) {
+		if (*pattern == ':') {
+			const char *pe = strchr(pattern, '/'), *se = strchr(path, '/');
+			size_t pn = pe ? (size_t)(pe - pattern) : strlen(pattern);
+			size_t sn = se ? (size_t)(se - path) : strlen(path);
+			if (sn == 0 || r->nparams >= HTTP_MAX_PARAMS)
+				return false;
+			r->params[r->nparams].key = arena_strndup(&r->mem, pattern + 1, pn - 1);
+			r->params[r->nparams].value = arena_strndup(&r->mem, path, sn);
+			r->nparams++;
+			pattern += pn;
+			path += sn;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return false;
+	}
+	return !*pattern && !*path;
+}
+
+const route *api_match(http_request *r, bool *wrong_method)
+{
+	*wrong_method = false;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (!path_match(r, routes[i].pattern, r->path))
+			continue;
+		if (strcmp(routes[i].method, r->method) == 0) {
+			r->route = &routes[i];
+			return &routes[i];
+		}
+		*wrong_method = true;
+	}
+	return NULL;
+}
+
+api_dispatch api_dispatch_for(const route *rt)
+{
+	return rt->flags & ROUTE_HASH ? API_HASHERS : API_WORKERS;
+}
+
+static bool origin_allowed(const char *origin)
+{
+	for (int i = 0; i < APP.norigins; i++)
+		if (strcmp(origin, APP.origins[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool parse_body(http_request *r)
+{
+	if (r->is_get) {
+		r->json = json_object();
+		return true;
+	}
+	if (r->body.len == 0) {
+		r->json = json_object();
+		return true;
+	}
+	json_error_t err;
+	r->json = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &err);
+	if (!r->json || !json_is_object(r->json)) {
+		api_fail(r, ERR_INVALID_JSON, NULL);
+		return false;
+	}
+	return true;
+}
+
+static void run_checked(http_request *r)
+{
+	const route *rt = r->route;
+	if ((rt->flags & ROUTE_TEST) && APP.cfg->mode != MODE_TEST) {
+		api_fail_msg(r, ERR_NOT_FOUND, NULL, "请求的接口不存在");
+		return;
+	}
+	const char *origin = req_header(r, "Origin");
+	if (!r->is_get && origin && !origin_allowed(origin)) {
+		api_fail(r, ERR_ORIGIN, NULL);
+		return;
+	}
+	if (!parse_body(r))
+		return;
+	if (rt->flags & (ROUTE_WORKER | ROUTE_STAFF)) {
+		subject_kind kind = rt->flags & ROUTE_STAFF ? SUBJECT_STAFF : SUBJECT_WORKER;
+		if (!session_resolve(r, kind) && !(rt->flags & ROUTE_SESSION_OPTIONAL)) {
+			api_fail(r, ERR_UNAUTHENTICATED, NULL);
+			return;
+		}
+		if (r->has_session && !r->via_bearer && !r->is_get) {
+			/* A cookie rides along on any request: demand proof it is ours. */
+			const char *csrf = req_header(r, "X-CSRF-Token");
+			if (!origin) {
+				api_fail(r, ERR_ORIGIN, NULL);
+				return;
+			}
+			if (!csrf || !crypto_equal(csrf, r->csrf_token)) {
+				api_fail(r, ERR_CSRF, NULL);
+				return;
+			}
+		}
+	}
+	rt->fn(r);
+}
+
+void api_run(http_request *r)
+{
+	r->db = db_acquire(APP.db);
+	if (!r->db) {
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	run_checked(r);
+	db_release(r->db);
+	r->db = NULL;
+	if (!r->status)
+		api_fail(r, ERR_INTERNAL, NULL);
+}
+
+int app_init(const config *cfg, db *d)
+{
+	memset(&APP, 0, sizeof(APP));
+	APP.cfg = cfg;
+	APP.db = d;
+	APP.secure_cookies = strncasecmp(cfg->base_url, "https://", 8) == 0;
+	/* The base URL's origin (scheme://host[:port], no path). */
+	const char *start = strstr(cfg->base_url, "://");
+	const char *slash = start ? strchr(start + 3, '/') : NULL;
+	size_t n = slash ? (size_t)(slash - cfg->base_url) : strlen(cfg->base_url);
+	snprintf(APP.origins[APP.norigins++], sizeof(APP.origins[0]), "%.*s", (int)n,
+		 cfg->base_url);
+	if (cfg->mode != MODE_PROD) {
+		/* In development the listen address answers under either loopback name. */
+		const char *colon = strrchr(cfg->listen, ':');
+		const char *port = colon ? colon + 1 : "80";
+		snprintf(APP.origins[APP.norigins++], sizeof(APP.origins[0]), "http://127.0.0.1:%s",
+			 port);
+		snprintf(APP.origins[APP.norigins++], sizeof(APP.origins[0]), "http://localhost:%s",
+			 port);
+	}
+	return 0;
+}

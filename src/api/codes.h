@@ -1,0 +1,23 @@
+/* codes.h — SMS verification codes (短信验证码): sending within the limits of SPEC §3, and
+ * checking a code bound to its phone and purpose. */
+#ifndef GONGHUI_API_CODES_H
+#define GONGHUI_API_CODES_H
+#include <stdbool.h>
+
+#include "http/request.h"
+
+#define CODE_LOGIN "login"
+#define CODE_CHANGE_PHONE "change_phone"
+#define CODE_RESET "reset"
+#define CODE_APPEAL "appeal"
+
+/* Checks the send limits, stores a new code and queues the SMS, in one transaction. When
+ * deliver is false (an unknown account) the limits are counted the same but nothing is sent.
+ * On success responds 202 {"sent":true,"resend_after":60}; otherwise responds with the error. */
+void codes_send(http_request *r, const char *phone, const char *purpose, bool deliver);
+/* Inside the caller's write transaction: consumes the code if it matches; a wrong code counts
+ * a try (the caller must still commit). */
+bool codes_consume(http_request *r, const char *phone, const char *purpose, const char *code);
+/* Queues a plain notification SMS inside the caller's transaction. */
+bool codes_notify(http_request *r, const char *phone, const char *text);
+#endif

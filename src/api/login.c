@@ -1,0 +1,147 @@
+/* login.c — password login for both kinds of account, and how accounts are shown. */
+#include "api/login.h"
+
+#include <stdio.h>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/session.h"
+#include "domain/password_policy.h"
+#include "domain/phone.h"
+#include "security/password.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+json_t *render_worker(http_request *r, const account_row *a)
+{
+	(void)r;
+	char phone[12];
+	domain_phone_mask(a->phone, phone);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:b}", "id", (json_int_t)a->id,
+			 "name", a->name, "phone", phone, "id_number", a->id_masked, "gender",
+			 a->gender == 1 ? "男" : "女", "birth_date", a->birth_date, "email",
+			 *a->email ? a->email : NULL, "is_member", 0);
+}
+
+json_t *render_staff(http_request *r, const account_row *a)
+{
+	char phone[12];
+	org_row org = {0};
+	domain_phone_mask(a->phone, phone);
+	store_org_get(r->db, a->org_id, &org);
+	return json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:s, s:s}}", "id", (json_int_t)a->id,
+			 "name", a->name, "phone", phone, "role", a->role, "org", "id",
+			 (json_int_t)org.id, "code", org.code, "name", org.name);
+}
+
+bool login_client_blocked(http_request *r)
+{
+	int64_t n = 0;
+	if (store_login_failures_count(r->db, r->client, clock_now() - 3600, &n) != STORE_OK) {
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return true;
+	}
+	if (n >= LOGIN_FAILURES_PER_CLIENT_HOUR) {
+		api_fail_retry(r, ERR_RATE_LIMITED, 3600);
+		return true;
+	}
+	return false;
+}
+
+bool login_succeed(http_request *r, const account_row *a, bool bearer, render_fn render,
+		   const char *render_key, const char *how)
+{
+	json_t *body = json_pack("{s:s}", "status", "ok");
+	if (!session_start(r, a->kind, a->id, bearer, body) ||
+	    store_account_login_ok(r->db, a->kind, a->id) != STORE_OK ||
+	    store_audit(r->db, a->kind == SUBJECT_STAFF ? "staff" : "worker", a->id, how, NULL,
+			r->client, NULL, clock_now()) != STORE_OK) {
+		json_decref(body);
+		return false;
+	}
+	json_object_set_new(body, render_key, render(r, a));
+	res_json(r, 200, body);
+	return true;
+}
+
+static void record_failure(http_request *r, const account_row *a)
+{
+	bool locked = false;
+	int64_t now = clock_now();
+	if (db_begin(r->db, true) != DB_OK) {
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	store_rc rc = store_login_failure_add(r->db, r->client, now);
+	if (rc == STORE_OK && a)
+		rc = store_account_login_failed(r->db, a->kind, a->id, LOGIN_LOCK_AFTER, now,
+						LOGIN_LOCK_S, &locked);
+	if (rc == STORE_OK && a)
+		rc = store_audit(r->db, a->kind == SUBJECT_STAFF ? "staff" : "worker", a->id,
+				 locked ? "login.locked" : "login.failed", NULL, r->client, NULL,
+				 now);
+	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	if (locked)
+		api_fail_retry(r, ERR_ACCOUNT_LOCKED, LOGIN_LOCK_S);
+	else
+		api_fail(r, ERR_INVALID_CREDENTIALS, NULL);
+}
+
+void login_password(http_request *r, subject_kind kind, const account_row *a, const char *password,
+		    bool bearer, render_fn render, const char *render_key)
+{
+	int64_t now = clock_now();
+	if (login_client_blocked(r))
+		return;
+	if (a && a->locked_until > now) {
+		api_fail_retry(r, ERR_ACCOUNT_LOCKED, a->locked_until - now);
+		return;
+	}
+	bool ok;
+	if (a && !a->disabled) {
+		ok = password_verify(a->password_hash, password);
+	} else {
+		password_verify_dummy(password); /* the same work whether or not the account exists */
+		ok = false;
+	}
+	if (!ok) {
+		record_failure(r, a && !a->disabled ? a : NULL);
+		return;
+	}
+	char rehash[PASSWORD_HASH_LEN] = "";
+	if (password_needs_rehash(a->password_hash) && password_hash(password, rehash) != 0)
+		rehash[0] = '\0';
+	if (db_begin(r->db, true) != DB_OK) {
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	bool done = (!*rehash || store_account_set_password(r->db, kind, a->id, rehash, now) ==
+					 STORE_OK) &&
+		    login_succeed(r, a, bearer, render, render_key, "login.password");
+	if (!done || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		r->nset_cookies = 0;
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+	}
+}
+
+/* Checks the new password against the policy and its confirmation; responds on failure. */
+bool login_check_new_password(http_request *r, const char *pw, const char *confirm,
+			      const char *phone, const char *id_number, const char *field,
+			      const char *confirm_field)
+{
+	password_status ps = domain_password_check(pw, strlen(pw), phone, id_number);
+	if (ps != PASSWORD_OK) {
+		api_fail_msg(r, ERR_INVALID_FIELD, field, domain_password_message(ps));
+		return false;
+	}
+	if (strcmp(pw, confirm) != 0) {
+		api_fail(r, ERR_PASSWORD_MISMATCH, confirm_field);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,146 @@
+/* providers.c — SMS and mail providers. The development ones write files under
+ * GONGHUI_DATA_DIR; the HTTP gateway posts JSON with libcurl. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "notify/notify.h"
+#include "util/clock.h"
+
+int notify_check_config(const config *cfg, char *err, size_t errlen)
+{
+	bool dev_ok = config_dev_providers_allowed(cfg);
+	if (strcmp(cfg->sms_provider, "dev") == 0 && !dev_ok) {
+		snprintf(err, errlen, "the development SMS provider runs only in dev and test modes");
+		return -1;
+	}
+	if (strcmp(cfg->sms_provider, "http") == 0 && !*cfg->sms_gateway_url) {
+		snprintf(err, errlen, "GONGHUI_SMS_GATEWAY_URL is required with the http provider");
+		return -1;
+	}
+	if (strcmp(cfg->sms_provider, "dev") != 0 && strcmp(cfg->sms_provider, "http") != 0) {
+		snprintf(err, errlen, "GONGHUI_SMS_PROVIDER must be dev or http");
+		return -1;
+	}
+	if (strcmp(cfg->mail_provider, "dev") == 0 && !dev_ok) {
+		snprintf(err, errlen, "the development mail provider runs only in dev and test modes");
+		return -1;
+	}
+	return 0;
+}
+
+/* One write() of one line: appends from several processes do not interleave. */
+static int append_line(const char *path, const char *line, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t n = strlen(line);
+	ssize_t w = write(fd, line, n);
+	close(fd);
+	if (w != (ssize_t)n) {
+		snprintf(err, errlen, "%s: short write", path);
+		return -1;
+	}
+	return 0;
+}
+
+int notify_sms_dev(const config *cfg, const notify_message *m, char *err, size_t errlen)
+{
+	char at[32], path[4096];
+	clock_iso8601(clock_now(), at);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)m->id, "to", m->to, "text",
+			      m->body, "at", at);
+	char *line = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	snprintf(path, sizeof(path), "%s/sms.jsonl", cfg->data_dir);
+	size_t n = strlen(line);
+	char *with_nl = realloc(line, n + 2);
+	if (!with_nl) {
+		free(line);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	with_nl[n] = '\n';
+	with_nl[n + 1] = '\0';
+	int rc = append_line(path, with_nl, err, errlen);
+	free(with_nl);
+	return rc;
+}
+
+static size_t discard(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	(void)ptr;
+	(void)userdata;
+	return size * nmemb;
+}
+
+int notify_sms_http(const config *cfg, const notify_message *m, char *err, size_t errlen)
+{
+	/* The message id lets the gateway drop a repeat after a crash between send and mark. */
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)m->id, "to", m->to, "text",
+			      m->body, "sign", cfg->sms_sign);
+	char *payload = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	CURL *curl = curl_easy_init();
+	if (!curl || !payload) {
+		free(payload);
+		snprintf(err, errlen, "curl init failed");
+		return -1;
+	}
+	struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	char auth[600];
+	if (*cfg->sms_gateway_token) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", cfg->sms_gateway_token);
+		hdrs = curl_slist_append(hdrs, auth);
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, cfg->sms_gateway_url);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+	CURLcode rc = curl_easy_perform(curl);
+	long status = 0;
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(curl);
+	free(payload);
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "gateway: %s", curl_easy_strerror(rc));
+		return -1;
+	}
+	if (status < 200 || status > 299) {
+		snprintf(err, errlen, "gateway answered HTTP %ld", status);
+		return -1;
+	}
+	return 0;
+}
+
+int notify_mail_dev(const config *cfg, const notify_message *m, char *err, size_t errlen)
+{
+	char dir[4096], path[4200], at[32];
+	snprintf(dir, sizeof(dir), "%s/mail", cfg->data_dir);
+	mkdir(dir, 0700);
+	snprintf(path, sizeof(path), "%s/%lld.eml", dir, (long long)m->id);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	clock_iso8601(clock_now(), at);
+	fprintf(f,
+		"From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n"
+		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
+		cfg->mail_from, m->to, m->subject, at, m->body);
+	return fclose(f) == 0 ? 0 : -1;
+}

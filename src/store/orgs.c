@@ -1,0 +1,129 @@
+/* orgs.c — regions (行政区划), union organisations (工会组织) and units (工作单位). */
+#include <stdio.h>
+
+#include "store/store.h"
+
+store_rc store_region_put(db_conn *c, const region_row *r)
+{
+	return db_exec(c,
+		       "INSERT INTO region (code, name, kind, parent_code) VALUES (?, ?, ?, ?) "
+		       "ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
+		       "parent_code = excluded.parent_code",
+		       DB_ARGS(DB_TEXT(r->code), DB_TEXT(r->name), DB_TEXT(r->kind),
+			       DB_TEXT(*r->parent_code ? r->parent_code : NULL))) == DB_OK
+		       ? STORE_OK
+		       : STORE_ERR;
+}
+
+store_rc store_regions_list(db_conn *c, region_row *out, int max, int *n)
+{
+	db_rows *rows;
+	*n = 0;
+	if (db_query(c, &rows,
+		     "SELECT code, name, kind, COALESCE(parent_code, '') FROM region ORDER BY code",
+		     NULL, 0))
+		return STORE_ERR;
+	int rc;
+	while ((rc = db_next(rows)) == DB_ROW && *n < max) {
+		region_row *r = &out[(*n)++];
+		snprintf(r->code, sizeof(r->code), "%s", db_text(rows, 0));
+		snprintf(r->name, sizeof(r->name), "%s", db_text(rows, 1));
+		snprintf(r->kind, sizeof(r->kind), "%s", db_text(rows, 2));
+		snprintf(r->parent_code, sizeof(r->parent_code), "%s", db_text(rows, 3));
+	}
+	db_done(rows);
+	return rc == DB_ERR ? STORE_ERR : STORE_OK;
+}
+
+static store_rc count_rows(db_conn *c, const char *sql, int64_t *n)
+{
+	db_rows *r;
+	if (db_query(c, &r, sql, NULL, 0))
+		return STORE_ERR;
+	int rc = db_next(r);
+	*n = rc == DB_ROW ? db_int(r, 0) : 0;
+	db_done(r);
+	return rc == DB_ROW ? STORE_OK : STORE_ERR;
+}
+
+store_rc store_region_count(db_conn *c, int64_t *n)
+{
+	return count_rows(c, "SELECT COUNT(*) FROM region", n);
+}
+
+store_rc store_unit_count(db_conn *c, int64_t *n)
+{
+	return count_rows(c, "SELECT COUNT(*) FROM unit", n);
+}
+
+static store_rc insert_returning_id(db_conn *c, const char *sql, const db_param *p, int n,
+				    int64_t *id)
+{
+	db_rows *r;
+	if (db_query(c, &r, sql, p, n))
+		return STORE_ERR;
+	int rc = db_next(r);
+	if (rc == DB_ROW)
+		*id = db_int(r, 0);
+	db_done(r);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_CONFLICT : STORE_ERR;
+}
+
+store_rc store_org_create(db_conn *c, const org_row *o, int64_t now, int64_t *id)
+{
+	return insert_returning_id(
+		c,
+		"INSERT INTO org (code, name, kind, parent_id, region_code, created_at) "
+		"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+		DB_ARGS(DB_TEXT(o->code), DB_TEXT(o->name), DB_TEXT(o->kind),
+			o->parent_id ? DB_INT(o->parent_id) : DB_NULL,
+			DB_TEXT(*o->region_code ? o->region_code : NULL), DB_INT(now)),
+		id);
+}
+
+static store_rc fetch_org(db_conn *c, const char *sql, db_param key, org_row *out)
+{
+	db_rows *r;
+	if (db_query(c, &r, sql, &key, 1))
+		return STORE_ERR;
+	int rc = db_next(r);
+	if (rc == DB_ROW) {
+		out->id = db_int(r, 0);
+		snprintf(out->code, sizeof(out->code), "%s", db_text(r, 1));
+		snprintf(out->name, sizeof(out->name), "%s", db_text(r, 2));
+		snprintf(out->kind, sizeof(out->kind), "%s", db_text(r, 3));
+		out->parent_id = db_int(r, 4);
+		snprintf(out->region_code, sizeof(out->region_code), "%s", db_text(r, 5));
+	}
+	db_done(r);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOTFOUND : STORE_ERR;
+}
+
+store_rc store_org_by_code(db_conn *c, const char *code, org_row *out)
+{
+	return fetch_org(c,
+			 "SELECT id, code, name, kind, COALESCE(parent_id, 0), "
+			 "COALESCE(region_code, '') FROM org WHERE code = ?",
+			 DB_TEXT(code), out);
+}
+
+store_rc store_org_get(db_conn *c, int64_t id, org_row *out)
+{
+	return fetch_org(c,
+			 "SELECT id, code, name, kind, COALESCE(parent_id, 0), "
+			 "COALESCE(region_code, '') FROM org WHERE id = ?",
+			 DB_INT(id), out);
+}
+
+store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *id)
+{
+	return insert_returning_id(
+		c,
+		"INSERT INTO unit (name, credit_code, district_code, street_code, address, "
+		"has_union, union_org_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+		"ON CONFLICT DO NOTHING RETURNING id",
+		DB_ARGS(DB_TEXT(u->name), DB_TEXT(u->credit_code), DB_TEXT(u->district_code),
+			DB_TEXT(u->street_code), DB_TEXT(u->address), DB_INT(u->has_union),
+			u->union_org_id ? DB_INT(u->union_org_id) : DB_NULL, DB_INT(now)),
+		id);
+}

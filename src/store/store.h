@@ -1,0 +1,180 @@
+/* store.h — the storage interface: one function per operation on one table, written once for
+ * both engines over db.h. Handlers call these; no SQL lives above src/store.
+ * Glossary: worker 职工, staff 工作人员 (审核人员/管理员), org 工会组织, unit 工作单位,
+ * region 行政区划, outbox 发件箱, consent 同意记录, audit 审计日志. */
+#ifndef GONGHUI_STORE_STORE_H
+#define GONGHUI_STORE_STORE_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "security/crypto.h"
+#include "security/password.h"
+#include "store/db.h"
+
+typedef enum {
+	STORE_OK = 0,
+	STORE_NOTFOUND = 1,
+	STORE_CONFLICT = 2,
+	STORE_LIMITED = 3,
+	STORE_ERR = -1,
+} store_rc;
+
+typedef enum { SUBJECT_WORKER = 1, SUBJECT_STAFF = 2 } subject_kind;
+
+/* ---- accounts (worker 职工, staff 工作人员) ---- */
+typedef struct account_row {
+	subject_kind kind;
+	int64_t id;
+	char phone[16];
+	char name[256];
+	char password_hash[PASSWORD_HASH_LEN];
+	int failed_logins;
+	int64_t locked_until;
+	/* worker only */
+	char id_masked[20];
+	unsigned char id_cipher[64];
+	size_t id_cipher_len;
+	int gender; /* 1 male, 2 female */
+	char birth_date[11];
+	char email[256];
+	/* staff only */
+	char role[24];
+	int64_t org_id;
+	bool disabled;
+} account_row;
+
+typedef struct worker_new {
+	const char *phone, *name, *id_masked, *birth_date, *password_hash;
+	const unsigned char *id_cipher, *id_index;
+	size_t id_cipher_len;
+	int gender;
+} worker_new;
+
+store_rc store_worker_create(db_conn *c, const worker_new *w, int64_t now, int64_t *id);
+store_rc store_account_get(db_conn *c, subject_kind kind, int64_t id, account_row *out);
+store_rc store_account_by_phone(db_conn *c, subject_kind kind, const char *phone,
+				account_row *out);
+store_rc store_worker_by_id_index(db_conn *c, const unsigned char idx[CRYPTO_HASH_LEN],
+				  account_row *out);
+store_rc store_account_set_password(db_conn *c, subject_kind kind, int64_t id, const char *hash,
+				    int64_t now);
+/* Counts a failed password; at `limit` in a row the account locks until now + lock_seconds.
+ * Sets *locked when this failure locked it. */
+store_rc store_account_login_failed(db_conn *c, subject_kind kind, int64_t id, int limit,
+				    int64_t now, int64_t lock_seconds, bool *locked);
+store_rc store_account_login_ok(db_conn *c, subject_kind kind, int64_t id);
+store_rc store_worker_set_phone(db_conn *c, int64_t id, const char *phone, int64_t now);
+
+typedef struct staff_new {
+	const char *phone, *name, *role, *password_hash;
+	int64_t org_id;
+} staff_new;
+store_rc store_staff_create(db_conn *c, const staff_new *s, int64_t now, int64_t *id);
+
+/* ---- sessions (会话) ---- */
+typedef struct session_row {
+	subject_kind kind;
+	int64_t subject_id;
+	char csrf_token[CRYPTO_TOKEN_LEN + 1];
+	bool bearer;
+	int64_t created_at, last_seen;
+} session_row;
+
+store_rc store_session_create(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+			      const session_row *s, const char *client);
+/* Finds a live session: absent, idle longer than idle_s or older than absolute_s →
+ * STORE_NOTFOUND (expired rows are deleted). Touches last_seen at most once a minute. */
+store_rc store_session_lookup(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+			      subject_kind kind, int64_t now, int64_t idle_s, int64_t absolute_s,
+			      session_row *out);
+store_rc store_session_delete(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN]);
+/* Ends every session of the subject except keep (may be NULL: ends them all). */
+store_rc store_session_delete_others(db_conn *c, subject_kind kind, int64_t subject_id,
+				     const unsigned char *keep);
+
+/* ---- SMS codes, send limits, phone proofs, login failures ---- */
+typedef struct sms_limits {
+	int interval_s, per_hour, per_day, per_client_hour;
+} sms_limits;
+
+/* Checks the send limits for phone and client and, if within them, records the send.
+ * STORE_LIMITED sets *retry_after (seconds). Call inside a write transaction. */
+store_rc store_sms_send_record(db_conn *c, const char *phone, const char *client, int64_t now,
+			       const sms_limits *lim, int64_t *retry_after);
+/* Invalidates earlier codes of (phone, purpose) and stores the new code's hash. */
+store_rc store_sms_code_create(db_conn *c, const char *phone, const char *purpose,
+			       const unsigned char hash[CRYPTO_HASH_LEN], int64_t now,
+			       int64_t ttl);
+/* Consumes the newest live code of (phone, purpose) if hash matches; a mismatch counts a try
+ * and the max_tries-th wrong try kills the code. STORE_NOTFOUND on any failure. */
+store_rc store_sms_code_consume(db_conn *c, const char *phone, const char *purpose,
+				const unsigned char hash[CRYPTO_HASH_LEN], int64_t now,
+				int max_tries);
+store_rc store_phone_proof_create(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				  const char *phone, const char *purpose, int64_t expires_at);
+/* Reads a live proof's phone without consuming it. */
+store_rc store_phone_proof_peek(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				const char *purpose, int64_t now, char phone[16]);
+/* Consumes a live proof and copies its phone (16 bytes). */
+store_rc store_phone_proof_consume(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				   const char *purpose, int64_t now, char phone[16]);
+store_rc store_login_failures_count(db_conn *c, const char *client, int64_t since, int64_t *n);
+store_rc store_login_failure_add(db_conn *c, const char *client, int64_t now);
+/* Deletes expired codes, proofs, send records and failures older than a day. */
+store_rc store_expire_old(db_conn *c, int64_t now);
+
+/* ---- outbox (发件箱): SMS and mail leave through here, each exactly once ---- */
+typedef struct outbox_item {
+	int64_t id;
+	char channel[8];
+	char recipient[256];
+	char subject[256];
+	char *body; /* owned by the item; outbox_items_free frees */
+	int attempts;
+} outbox_item;
+
+store_rc store_outbox_add(db_conn *c, const char *channel, const char *recipient,
+			  const char *subject, const char *body, bool sensitive, int64_t now);
+/* Claims up to max due items for lease_s seconds; *n gets the count. Safe with several
+ * senders on several nodes. */
+store_rc store_outbox_claim(db_conn *c, int64_t now, int64_t lease_s, outbox_item *items, int max,
+			    int *n);
+/* Marks sent; a sensitive body (it held a code) is blanked. */
+store_rc store_outbox_sent(db_conn *c, int64_t id, int64_t now);
+store_rc store_outbox_retry(db_conn *c, int64_t id, int64_t next_at, const char *error);
+void outbox_items_free(outbox_item *items, int n);
+
+/* ---- regions (行政区划), organisations (工会组织), units (工作单位) ---- */
+typedef struct region_row {
+	char code[16], name[128], kind[12], parent_code[16];
+} region_row;
+store_rc store_region_put(db_conn *c, const region_row *r);
+/* Copies up to max regions ordered by code into out; *n gets the count. Codes sort each
+ * district's streets right after it (350203 < 350203001). */
+store_rc store_regions_list(db_conn *c, region_row *out, int max, int *n);
+store_rc store_region_count(db_conn *c, int64_t *n);
+
+typedef struct org_row {
+	int64_t id, parent_id;
+	char code[32], name[256], kind[16], region_code[16];
+} org_row;
+store_rc store_org_create(db_conn *c, const org_row *o, int64_t now, int64_t *id);
+store_rc store_org_by_code(db_conn *c, const char *code, org_row *out);
+store_rc store_org_get(db_conn *c, int64_t id, org_row *out);
+
+typedef struct unit_new {
+	const char *name, *credit_code, *district_code, *street_code, *address;
+	bool has_union;
+	int64_t union_org_id;
+} unit_new;
+store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *id);
+store_rc store_unit_count(db_conn *c, int64_t *n);
+
+/* ---- meta, consent (同意记录), audit log (审计日志) ---- */
+store_rc store_meta_get(db_conn *c, const char *key, char *out, size_t outlen);
+store_rc store_meta_put(db_conn *c, const char *key, const char *value);
+store_rc store_consent_add(db_conn *c, subject_kind kind, int64_t subject_id, const char *document,
+			   const char *version, const char *client, int64_t now);
+store_rc store_audit(db_conn *c, const char *actor_kind, int64_t actor_id, const char *action,
+		     const char *target, const char *client, const char *detail, int64_t now);
+#endif

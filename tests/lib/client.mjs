@@ -1,0 +1,79 @@
+// A small API client for tests: a cookie jar, the CSRF token, the browser's Origin header.
+export class Client {
+  constructor(base, { origin = base, bearer = null } = {}) {
+    this.base = base;
+    this.origin = origin;
+    this.cookies = new Map();
+    this.csrf = null;
+    this.bearer = bearer;
+    this.headers = {};
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async request(method, path, body, { headers = {}, raw = false } = {}) {
+    const h = { ...this.headers, ...headers };
+    if (this.cookies.size) h.Cookie = this.cookieHeader();
+    if (method !== 'GET' && this.origin && !('Origin' in h)) h.Origin = this.origin;
+    if (method !== 'GET' && this.csrf && !('X-CSRF-Token' in h)) h['X-CSRF-Token'] = this.csrf;
+    if (this.bearer) h.Authorization = `Bearer ${this.bearer}`;
+    let payload;
+    if (body !== undefined) {
+      payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+      h['Content-Type'] = h['Content-Type'] || 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i).trim();
+      const value = pair.slice(i + 1).trim();
+      const expired = attrs.some((a) => /max-age=0\b/i.test(a.trim()));
+      if (expired || !value) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    if (json && json.csrf_token) this.csrf = json.csrf_token;
+    if (json && json.token && !this.bearer && raw !== 'nobearer') { /* callers set bearer themselves */ }
+    return { status: res.status, body: json, text, headers: res.headers };
+  }
+
+  get(path, opts) { return this.request('GET', path, undefined, opts); }
+  post(path, body = {}, opts) { return this.request('POST', path, body, opts); }
+}
+
+// A valid 18-digit resident ID number (GB 11643) for a birth date.
+export function makeIdNumber(birth = '19900101', region = '350203', seq = null) {
+  const s = seq ?? String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+  const body = region + birth + s;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((a, c, i) => a + Number(c) * w[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+export function randomPhone(prefix = '139') {
+  return prefix + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+}
+
+// Registers a new worker by SMS login + 信息完善; returns { client, phone, idNumber, password }.
+export async function registerWorker(srv, opts = {}) {
+  const client = new Client(srv.url);
+  const phone = opts.phone || randomPhone();
+  const idNumber = opts.idNumber || makeIdNumber(opts.birth || '19900101');
+  const password = opts.password || 'Passw0rd' + Math.floor(Math.random() * 1e6);
+  let r = await client.post('/api/v1/auth/sms-code', { phone });
+  if (r.status !== 202) throw new Error('sms-code: ' + r.text);
+  const code = await srv.waitForSms(phone);
+  r = await client.post('/api/v1/auth/sms-login', { phone, code });
+  if (r.body?.status !== 'profile_required') throw new Error('sms-login: ' + r.text);
+  r = await client.post('/api/v1/auth/register', {
+    registration_token: r.body.registration_token, name: opts.name || '张三',
+    id_number: idNumber, password, password_confirm: password, privacy_consent: true,
+  });
+  if (r.status !== 201) throw new Error('register: ' + r.text);
+  return { client, phone, idNumber, password, user: r.body.user };
+}

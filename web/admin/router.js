@@ -1,0 +1,59 @@
+// Back office routes. Every page but the login needs a staff session. 入会审核 and
+// 会籍变更审核 are filled by later work; they are real routes already.
+import { createRouter, createWebHistory } from 'vue-router';
+import { api, session } from '../shared/staff.js';
+import { installGuards } from '../shared/router.js';
+import Layout from './views/Layout.vue';
+
+const ComingSoon = () => import('./views/ComingSoon.vue');
+
+export const router = createRouter({
+  history: createWebHistory('/admin/'),
+  routes: [
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./views/Login.vue'),
+      meta: { title: '工作人员登录', guestOnly: true },
+    },
+    {
+      path: '/',
+      component: Layout,
+      meta: { requiresAuth: true },
+      children: [
+        {
+          path: '',
+          name: 'dashboard',
+          component: () => import('./views/Dashboard.vue'),
+          meta: { title: '工作台', requiresAuth: true },
+        },
+        {
+          path: 'join-review',
+          name: 'join-review',
+          component: ComingSoon,
+          meta: { title: '入会审核', requiresAuth: true },
+        },
+        {
+          path: 'transfer-review',
+          name: 'transfer-review',
+          component: ComingSoon,
+          meta: { title: '会籍变更审核', requiresAuth: true },
+        },
+        {
+          path: 'password',
+          name: 'password',
+          component: () => import('./views/Password.vue'),
+          meta: { title: '修改密码', requiresAuth: true },
+        },
+        {
+          path: ':rest(.*)*',
+          name: 'not-found',
+          component: ComingSoon,
+          meta: { title: '页面不存在', requiresAuth: true, missing: true },
+        },
+      ],
+    },
+  ],
+});
+
+installGuards(router, { session, api, home: '/', siteTitle: '管理后台 - 厦门市智慧工会服务平台' });

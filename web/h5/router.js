@@ -1,0 +1,80 @@
+// H5 site routes. 办事指南 pages, 我的办事 and 忘记密码 are filled by later work; they are
+// real routes already.
+import { createRouter, createWebHistory } from 'vue-router';
+import { api, session } from '../shared/worker.js';
+import { installGuards } from '../shared/router.js';
+import Hall from './views/Hall.vue';
+
+const ComingSoon = () => import('./views/ComingSoon.vue');
+
+export const router = createRouter({
+  history: createWebHistory('/h5/'),
+  routes: [
+    { path: '/', name: 'hall', component: Hall, meta: { title: '办事大厅', tabbar: true } },
+    {
+      path: '/guide/join',
+      name: 'guide-join',
+      component: () => import('./views/Guide.vue'),
+      meta: { title: '入会申请' },
+    },
+    {
+      path: '/guide/transfer',
+      name: 'guide-transfer',
+      component: () => import('./views/Guide.vue'),
+      meta: { title: '会籍变更' },
+    },
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./views/Login.vue'),
+      meta: { title: '登录', guestOnly: true },
+    },
+    {
+      path: '/register',
+      name: 'register',
+      component: () => import('./views/Register.vue'),
+      meta: { title: '信息完善', guestOnly: true },
+    },
+    { path: '/forgot', name: 'forgot', component: ComingSoon, meta: { title: '忘记密码' } },
+    {
+      path: '/me',
+      name: 'me',
+      component: () => import('./views/Me.vue'),
+      meta: { title: '个人中心', requiresAuth: true, tabbar: true },
+    },
+    {
+      path: '/settings',
+      name: 'settings',
+      component: () => import('./views/Settings.vue'),
+      meta: { title: '设置', requiresAuth: true },
+    },
+    {
+      path: '/security',
+      name: 'security',
+      component: () => import('./views/Security.vue'),
+      meta: { title: '账号安全', requiresAuth: true },
+    },
+    {
+      path: '/password',
+      name: 'password',
+      component: () => import('./views/Password.vue'),
+      meta: { title: '修改登录密码', requiresAuth: true },
+    },
+    {
+      path: '/phone',
+      name: 'phone',
+      component: () => import('./views/Phone.vue'),
+      meta: { title: '更换手机号', requiresAuth: true },
+    },
+    { path: '/affairs', name: 'affairs', component: ComingSoon, meta: { title: '我的办事', requiresAuth: true } },
+    {
+      path: '/:rest(.*)*',
+      name: 'not-found',
+      component: ComingSoon,
+      meta: { title: '页面不存在', missing: true },
+    },
+  ],
+  scrollBehavior: () => ({ top: 0 }),
+});
+
+installGuards(router, { session, api, home: '/me' });

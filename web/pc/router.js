@@ -1,0 +1,80 @@
+// PC site routes. The pages marked "filled later" (网上入会申请, 会籍变更申请, 我的办事,
+// 忘记密码) are real routes already so that menus and links point at their final addresses.
+import { createRouter, createWebHistory } from 'vue-router';
+import { api, session } from '../shared/worker.js';
+import { installGuards } from '../shared/router.js';
+import Home from './views/Home.vue';
+
+const ComingSoon = () => import('./views/ComingSoon.vue');
+
+export const router = createRouter({
+  history: createWebHistory('/pc/'),
+  routes: [
+    { path: '/', name: 'home', component: Home, meta: { title: '首页' } },
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./views/Login.vue'),
+      meta: { title: '登录', guestOnly: true, bare: true },
+    },
+    {
+      path: '/register',
+      name: 'register',
+      component: () => import('./views/Register.vue'),
+      meta: { title: '信息完善', guestOnly: true, bare: true },
+    },
+    {
+      path: '/forgot',
+      name: 'forgot',
+      component: ComingSoon,
+      meta: { title: '忘记密码', trail: ['忘记密码'] },
+    },
+    {
+      path: '/me',
+      name: 'me',
+      component: () => import('./views/Me.vue'),
+      meta: { title: '个人中心', requiresAuth: true },
+    },
+    {
+      path: '/password',
+      name: 'password',
+      component: () => import('./views/Password.vue'),
+      meta: { title: '修改密码', requiresAuth: true },
+    },
+    {
+      path: '/join',
+      name: 'join',
+      component: ComingSoon,
+      meta: {
+        title: '网上入会申请',
+        requiresAuth: true,
+        trail: ['业务申报平台', '会员基础类业务', '网上入会申请'],
+      },
+    },
+    {
+      path: '/transfer',
+      name: 'transfer',
+      component: ComingSoon,
+      meta: {
+        title: '会籍变更申请',
+        requiresAuth: true,
+        trail: ['业务申报平台', '会员基础类业务', '会籍变更申请'],
+      },
+    },
+    {
+      path: '/affairs',
+      name: 'affairs',
+      component: ComingSoon,
+      meta: { title: '我的办事', requiresAuth: true, trail: ['我的办事'] },
+    },
+    {
+      path: '/:rest(.*)*',
+      name: 'not-found',
+      component: () => import('./views/NotFound.vue'),
+      meta: { title: '页面不存在' },
+    },
+  ],
+  scrollBehavior: () => ({ top: 0 }),
+});
+
+installGuards(router, { session, api, home: '/me' });

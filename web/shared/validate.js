@@ -1,0 +1,110 @@
+// Field checks run in the browser before a request, so a worker sees a mistake at once.
+// They mirror the server's rules (SPEC §3); the server checks again and has the last word.
+// Each check returns '' when the value is fine, or the message to show next to the field.
+
+export const PASSWORD_HINT = '8–64 位，须同时包含字母和数字';
+export const ID_NUMBER_HINT = '最后一位是字母的请用大写字母';
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+export function idCheckChar(first17) {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
+  return ID_CHECK[sum % 11];
+}
+
+export function normalizeIdNumber(value) {
+  return String(value || '').trim().toUpperCase();
+}
+
+export function checkPhone(value) {
+  const v = String(value || '').trim();
+  if (!v) return '请输入手机号码';
+  if (!/^1[3-9]\d{9}$/.test(v)) return '请输入正确的11位手机号码';
+  return '';
+}
+
+export function checkSmsCode(value) {
+  const v = String(value || '').trim();
+  if (!v) return '请输入验证码';
+  if (!/^\d{6}$/.test(v)) return '请输入6位数字验证码';
+  return '';
+}
+
+export function checkName(value) {
+  const v = String(value || '').trim();
+  if (!v) return '请输入姓名';
+  if (v.length > 50) return '姓名过长';
+  return '';
+}
+
+export function checkIdNumber(value) {
+  const v = normalizeIdNumber(value);
+  if (!v) return '请输入身份证号';
+  if (!/^\d{17}[\dX]$/.test(v)) return '请输入18位身份证号';
+  const y = Number(v.slice(6, 10));
+  const m = Number(v.slice(10, 12));
+  const d = Number(v.slice(12, 14));
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (
+    y < 1900 ||
+    date.getUTCFullYear() !== y ||
+    date.getUTCMonth() !== m - 1 ||
+    date.getUTCDate() !== d ||
+    date.getTime() > Date.now()
+  ) {
+    return '身份证号中的出生日期不正确';
+  }
+  if (idCheckChar(v) !== v[17]) return '身份证号校验位不正确，请核对';
+  return '';
+}
+
+export function checkUsername(value) {
+  if (!String(value || '').trim()) return '请输入证件号码或手机号码';
+  return '';
+}
+
+export function checkPasswordPresent(value, label = '密码') {
+  if (!value) return `请输入${label}`;
+  return '';
+}
+
+export function checkNewPassword(value) {
+  const v = String(value || '');
+  if (!v) return '请输入密码';
+  if (v.length < 8 || v.length > 64) return `密码须为${PASSWORD_HINT}`;
+  if (!/[A-Za-z]/.test(v) || !/\d/.test(v)) return `密码须为${PASSWORD_HINT}`;
+  return '';
+}
+
+export function checkConfirm(value, original) {
+  if (!value) return '请再次输入密码';
+  if (value !== original) return '两次输入的密码不一致';
+  return '';
+}
+
+// Runs a table of checks ({field: () => message}) and fills `errors`; true when all pass.
+export function runChecks(errors, checks) {
+  let ok = true;
+  for (const [field, check] of Object.entries(checks)) {
+    const message = check();
+    errors[field] = message;
+    if (message) ok = false;
+  }
+  return ok;
+}
+
+// Puts a server error next to its field when the form shows that field; returns false when
+// the error belongs to no field on the form (the caller shows it as a general message).
+export function applyFieldError(errors, err) {
+  if (err && err.field && Object.prototype.hasOwnProperty.call(errors, err.field)) {
+    errors[err.field] = err.message;
+    return true;
+  }
+  return false;
+}
+
+export function clearErrors(errors) {
+  for (const key of Object.keys(errors)) errors[key] = '';
+}

@@ -1,0 +1,74 @@
+// Vite build of the three sites (PC, H5, back office) as one multi-page project.
+// `npm run build` writes web/dist/{pc,h5,admin}/index.html and web/dist/assets/*;
+// the C server serves web/dist at the URL root.
+import { fileURLToPath, URL } from 'node:url';
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+import Components from 'unplugin-vue-components/vite';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+import { VantResolver } from '@vant/auto-import-resolver';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const sites = ['pc', 'h5', 'admin'];
+
+// The dev/preview servers behave like the C server: /pc/x, /h5/x and /admin/x without a dot
+// fall back to that site's index.html, and / goes to the PC site.
+function siteFallback() {
+  const rewrite = (req, res, next) => {
+    const path = (req.url || '').split('?')[0];
+    if (path === '/') {
+      res.statusCode = 302;
+      res.setHeader('Location', '/pc/');
+      res.end();
+      return;
+    }
+    const m = path.match(/^\/(pc|h5|admin)(\/[^.]*)?$/);
+    if (m) req.url = `/${m[1]}/index.html`;
+    next();
+  };
+  return {
+    name: 'gonghui-site-fallback',
+    configureServer(server) {
+      server.middlewares.use(rewrite);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(rewrite);
+    },
+  };
+}
+
+// During development the API is the C server (make run); GONGHUI_API names it.
+const apiTarget = process.env.GONGHUI_API || 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  root,
+  base: '/',
+  appType: 'mpa',
+  plugins: [
+    siteFallback(),
+    vue(),
+    Components({
+      dirs: [],
+      dts: false,
+      resolvers: [ElementPlusResolver({ importStyle: 'css' }), VantResolver()],
+    }),
+  ],
+  resolve: {
+    alias: { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) },
+  },
+  server: {
+    proxy: { '/api': { target: apiTarget, changeOrigin: false } },
+  },
+  preview: {
+    proxy: { '/api': { target: apiTarget, changeOrigin: false } },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    chunkSizeWarningLimit: 400,
+    rolldownOptions: {
+      input: Object.fromEntries(sites.map((s) => [s, `${root}${s}/index.html`])),
+    },
+  },
+});
