@@ -37,6 +37,30 @@ function siteFallback() {
   };
 }
 
+// Vant's icon font lists a CDN copy after its inline one; the server's CSP (font-src 'self'
+// data:) blocks it and the site must not depend on other hosts, so drop remote font sources,
+// and fail the build if any other remote url() is left in the CSS.
+const REMOTE_FONT_SRC = /,\s*url\((?:https?:)?\/\/[^)]*\)(?:\s*format\([^)]*\))?/g;
+const REMOTE_URL = /url\(\s*['"]?(?:https?:)?\/\//;
+
+function noRemoteUrls() {
+  return {
+    name: 'gonghui-no-remote-urls',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/\.css($|\?)/.test(id) || !code.includes('@font-face')) return null;
+      return { code: code.replace(REMOTE_FONT_SRC, ''), map: null };
+    },
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type === 'asset' && file.fileName.endsWith('.css') && REMOTE_URL.test(String(file.source))) {
+          this.error(`${file.fileName} refers to another host in url(); the CSP allows only 'self'`);
+        }
+      }
+    },
+  };
+}
+
 // During development the API is the C server (make run); GONGHUI_API names it.
 const apiTarget = process.env.GONGHUI_API || 'http://127.0.0.1:8080';
 
@@ -46,6 +70,7 @@ export default defineConfig({
   appType: 'mpa',
   plugins: [
     siteFallback(),
+    noRemoteUrls(),
     vue(),
     Components({
       dirs: [],

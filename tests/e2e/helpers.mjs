@@ -1,0 +1,80 @@
+// Shared pieces of the browser tests: Debian's Chromium through playwright-core, test data
+// (a fresh phone per run, a valid GB 11643 ID number) and screenshots into build/screenshots.
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const screenshotDir = join(repoRoot, 'build/screenshots');
+
+export const IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 ' +
+  '(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+}
+
+// 139 + 8 random digits: a new account on every run.
+export function randomPhone() {
+  return `139${String(randomInt(0, 1e8)).padStart(8, '0')}`;
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+export function idCheckChar(first17) {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
+  return ID_CHECK[sum % 11];
+}
+
+// A valid 18-character ID number of a Xiamen (思明区) resident born 1970–1999.
+export function randomIdNumber() {
+  const year = 1970 + randomInt(0, 30);
+  const month = String(1 + randomInt(0, 12)).padStart(2, '0');
+  const day = String(1 + randomInt(0, 28)).padStart(2, '0');
+  const seq = String(randomInt(0, 1000)).padStart(3, '0');
+  const first17 = `350203${year}${month}${day}${seq}`;
+  return first17 + idCheckChar(first17);
+}
+
+// The same number with its last character wrong.
+export function corruptCheckChar(id) {
+  const right = id[17];
+  const wrong = [...'0123456789X'].find((c) => c !== right);
+  return id.slice(0, 17) + wrong;
+}
+
+export function screenshotPath(name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  return join(screenshotDir, name);
+}
+
+// Script errors and CSP violations fail the test; failed HTTP answers (e.g. a 401 for a
+// wrong password) are expected and only logged by the browser.
+export function watchPage(page) {
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error' && /Content Security Policy|Refused to|Uncaught/i.test(text)) {
+      problems.push(`console: ${text}`);
+    }
+  });
+  return {
+    assertClean() {
+      assert.deepEqual(problems, [], 'the page reported errors');
+    },
+  };
+}
+
+export async function expectPath(page, path, timeout = 15000) {
+  await page.waitForURL((url) => url.pathname === path, { timeout });
+}
