@@ -102,7 +102,8 @@ int seed_reference(db *d, const config *cfg)
 	if (!c)
 		return -1;
 	org_row city;
-	int rc = db_begin(c, true) == DB_OK ? 0 : -1;
+	/* Nodes starting together on one PostgreSQL seed one after another. */
+	int rc = db_begin(c, true) == DB_OK && db_lock(c, "gonghui.seed") == DB_OK ? 0 : -1;
 	if (rc == 0)
 		rc = load_regions(c, path);
 	if (rc == 0 && store_org_by_code(c, "350200", &city) == STORE_NOTFOUND) {
@@ -273,7 +274,7 @@ int seed_demo(db *d, const config *cfg)
 	if (!c)
 		return -1;
 	int64_t units = 0;
-	int rc = db_begin(c, true) == DB_OK ? 0 : -1;
+	int rc = db_begin(c, true) == DB_OK && db_lock(c, "gonghui.seed") == DB_OK ? 0 : -1;
 	if (rc == 0)
 		rc = store_unit_count(c, &units) == STORE_OK ? 0 : -1;
 	if (rc == 0 && units == 0) {
