@@ -22,6 +22,7 @@
 #include "security/crypto.h"
 #include "security/password.h"
 #include "seed/seed.h"
+#include "seed/units_import.h"
 #include "store/backup.h"
 #include "store/migrate.h"
 #include "store/store.h"
@@ -41,6 +42,9 @@ static const char usage[] =
 	"                        add a staff account; the password is read from stdin\n"
 	"                        ROLE: platform_admin | org_admin | reviewer\n"
 	"  backup FILE           copy the SQLite database online to FILE\n"
+	"  units import FILE.csv import units (name,credit_code,district_code,street_code,\n"
+	"                        address,has_union,union_name); all or nothing\n"
+	"  units generate N [SEED]  write N synthetic units as CSV to stdout\n"
 	"  --help, --version\n"
 	"\n"
 	"configuration: GONGHUI_* environment variables or KEY=VALUE lines in --config FILE\n"
@@ -159,7 +163,8 @@ static int cmd_serve(void)
 		return fail("could not load the region and union tree", NULL);
 	if (cfg.mode != MODE_PROD && seed_demo(database, &cfg))
 		return fail("could not load demo data", NULL);
-	app_init(&cfg, database);
+	if (app_init(&cfg, database))
+		return fail("database", "cannot read the region table");
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/privacy-notice.txt", cfg.assets_dir);
 	APP.privacy_text = read_text(path);
@@ -191,6 +196,7 @@ static int cmd_serve(void)
 	notify_stop();
 	db_close(database);
 	free(APP.privacy_text);
+	free(APP.regions);
 	return rc ? 1 : 0;
 }
 
@@ -272,6 +278,36 @@ static int cmd_user_add(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_units(int argc, char **argv)
+{
+	if (argc < 2)
+		return fail("usage", "units import FILE.csv | units generate N [SEED]");
+	if (open_database(true))
+		return 1;
+	int rc = 0;
+	if (strcmp(argv[0], "import") == 0) {
+		if (seed_reference(database, &cfg)) {
+			rc = fail("could not load the region and union tree", NULL);
+		} else {
+			long n = units_import(database, argv[1], stderr);
+			if (n < 0)
+				rc = 1;
+			else
+				printf("imported %ld units\n", n);
+		}
+	} else if (strcmp(argv[0], "generate") == 0) {
+		long n = strtol(argv[1], NULL, 10);
+		unsigned long long seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 0;
+		if (n < 0 || n > 10000000 || seed_reference(database, &cfg) ||
+		    units_generate(database, n, seed, stdout))
+			rc = fail("generate", "N from 0 to 10000000, and a readable region table");
+	} else {
+		rc = fail("usage", "units import FILE.csv | units generate N [SEED]");
+	}
+	db_close(database);
+	return rc;
+}
+
 static int cmd_backup(const char *target)
 {
 	char err[512];
@@ -324,6 +360,8 @@ int main(int argc, char **argv)
 		rc = cmd_keygen();
 	else if (strcmp(cmd, "user") == 0 && i + 1 < argc && strcmp(argv[i + 1], "add") == 0)
 		rc = cmd_user_add(argc - i - 1, argv + i + 1);
+	else if (strcmp(cmd, "units") == 0)
+		rc = cmd_units(argc - i - 1, argv + i + 1);
 	else if (strcmp(cmd, "backup") == 0 && i + 1 < argc)
 		rc = cmd_backup(argv[i + 1]);
 	else {

@@ -11,6 +11,7 @@
 #include "api/handlers.h"
 #include "api/session.h"
 #include "security/crypto.h"
+#include "util/alloc.h"
 
 app APP;
 
@@ -31,6 +32,7 @@ static const route routes[] = {
 	{"POST", "/api/v1/admin/auth/logout", h_staff_logout, ROUTE_STAFF, 0},
 	{"POST", "/api/v1/admin/account/password", h_staff_password, ROUTE_STAFF | ROUTE_HASH, 0},
 	{"GET", "/api/v1/regions", h_regions, 0, 0},
+	{"GET", "/api/v1/units", h_units_search, ROUTE_WORKER, 0},
 	{"GET", "/api/v1/privacy-notice", h_privacy_notice, 0, 0},
 	{"POST", "/api/v1/test/clock", h_test_clock, ROUTE_TEST, 0},
 };
@@ -161,6 +163,13 @@ int app_init(const config *cfg, db *d)
 	memset(&APP, 0, sizeof(APP));
 	APP.cfg = cfg;
 	APP.db = d;
+	db_conn *c = db_acquire(d);
+	APP.regions = xcalloc(1024, sizeof(region_row));
+	if (!c || store_regions_list(c, APP.regions, 1024, &APP.nregions) != STORE_OK) {
+		db_release(c);
+		return -1;
+	}
+	db_release(c);
 	APP.secure_cookies = strncasecmp(cfg->base_url, "https://", 8) == 0;
 	/* The base URL's origin (scheme://host[:port], no path). */
 	const char *start = strstr(cfg->base_url, "://");

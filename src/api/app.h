@@ -2,9 +2,11 @@
  * Set up once by `gonghui serve` before the server starts; read-only afterwards. */
 #ifndef GONGHUI_API_APP_H
 #define GONGHUI_API_APP_H
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "store/db.h"
+#include "store/store.h"
 #include "util/config.h"
 
 enum {
@@ -28,9 +30,15 @@ typedef struct app {
 	int norigins;
 	void (*outbox_wake)(void);
 	char *privacy_text; /* data/privacy-notice.txt */
+	region_row *regions; /* the region table, loaded at start (it changes with a deploy) */
+	int nregions;
 } app;
 
 extern app APP;
+
+/* Name of a region code, "" when unknown. */
+const char *app_region_name(const char *code);
+json_t *render_unit(const unit_row *u);
 
 /* Fills APP from the config; returns 0 or -1. */
 int app_init(const config *cfg, db *d);

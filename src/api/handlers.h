@@ -20,6 +20,8 @@ void h_staff_session_get(http_request *r);
 void h_staff_login(http_request *r);
 void h_staff_logout(http_request *r);
 void h_staff_password(http_request *r);
+/* units.c — work unit search */
+void h_units_search(http_request *r);
 /* public.c — reference data and texts, test hooks */
 void h_regions(http_request *r);
 void h_privacy_notice(http_request *r);

@@ -114,16 +114,3 @@ store_rc store_org_get(db_conn *c, int64_t id, org_row *out)
 			 "COALESCE(region_code, '') FROM org WHERE id = ?",
 			 DB_INT(id), out);
 }
-
-store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *id)
-{
-	return insert_returning_id(
-		c,
-		"INSERT INTO unit (name, credit_code, district_code, street_code, address, "
-		"has_union, union_org_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-		"ON CONFLICT DO NOTHING RETURNING id",
-		DB_ARGS(DB_TEXT(u->name), DB_TEXT(u->credit_code), DB_TEXT(u->district_code),
-			DB_TEXT(u->street_code), DB_TEXT(u->address), DB_INT(u->has_union),
-			u->union_org_id ? DB_INT(u->union_org_id) : DB_NULL, DB_INT(now)),
-		id);
-}

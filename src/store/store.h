@@ -167,8 +167,29 @@ typedef struct unit_new {
 	bool has_union;
 	int64_t union_org_id;
 } unit_new;
+/* Creates the unit and its search grams. STORE_CONFLICT: the credit code exists. */
 store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *id);
 store_rc store_unit_count(db_conn *c, int64_t *n);
+
+typedef struct unit_row {
+	int64_t id, union_org_id;
+	char name[256], credit_code[20], district_code[16], street_code[16], address[512];
+	bool has_union;
+} unit_row;
+
+enum { UNIT_SEARCH_CAP = 1000 };
+
+typedef struct unit_page {
+	unit_row *items; /* caller's array of `limit` rows */
+	int n;
+	int64_t total; /* at most UNIT_SEARCH_CAP + 1: more means "1000+" */
+} unit_page;
+
+/* Keyword search (SPEC §2): any part of the name (1 character and up) or of the credit code
+ * (4 characters and up); exact name first, then name prefix, then substring, then credit code
+ * matches; shorter names first within each. q must be normalised (domain_search_normalise). */
+store_rc store_unit_search(db_conn *c, const char *q, int offset, int limit, unit_page *out);
+store_rc store_unit_get(db_conn *c, int64_t id, unit_row *out);
 
 /* ---- meta, consent (同意记录), audit log (审计日志) ---- */
 store_rc store_meta_get(db_conn *c, const char *key, char *out, size_t outlen);

@@ -97,10 +97,12 @@ test('PC: register by SMS, log in by ID number, change password from the avatar 
   await page.getByRole('menuitem', { name: '退出登录' }).click();
   await loginButton.waitFor();
 
-  // A protected page sends the visitor to the login page and back.
+  // A protected page sends the visitor to the login page, and the login back to it.
+  await page.goto(`${srv.url}/pc/password`);
+  await expectPath(page, '/pc/login');
+  assert.equal(new URL(page.url()).searchParams.get('redirect'), '/password');
   await page.goto(`${srv.url}/pc/me`);
   await expectPath(page, '/pc/login');
-  assert.equal(new URL(page.url()).searchParams.get('redirect'), '/me');
 
   // Password login with the ID number.
   await page.getByPlaceholder('请输入证件号码或手机号码').fill(idNumber);

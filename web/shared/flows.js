@@ -181,10 +181,12 @@ export function usePrivacyNotice() {
   return { notice, load };
 }
 
-// 修改密码 / 修改登录密码. The back office passes its own `change` and session `store`.
+// 修改密码 / 修改登录密码. The back office passes its own `change` and session `store`;
+// `oldLabel` follows the page's wording (PC 原密码, H5 旧密码).
 export function useChangePasswordFlow({
   notify,
   onChanged,
+  oldLabel = '原密码',
   change = (form) => worker.changePassword(form),
   store = session,
 }) {
@@ -195,11 +197,11 @@ export function useChangePasswordFlow({
   async function submit() {
     clearErrors(errors);
     const ok = runChecks(errors, {
-      old_password: () => checkPasswordPresent(form.old_password, '原密码'),
+      old_password: () => checkPasswordPresent(form.old_password, oldLabel),
       new_password: () =>
-        checkNewPassword(form.new_password) ||
-        (form.new_password === form.old_password ? '新密码不能与原密码相同' : ''),
-      new_password_confirm: () => checkConfirm(form.new_password_confirm, form.new_password),
+        checkNewPassword(form.new_password, '新密码') ||
+        (form.new_password === form.old_password ? `新密码不能与${oldLabel}相同` : ''),
+      new_password_confirm: () => checkConfirm(form.new_password_confirm, form.new_password, '新密码'),
     });
     if (!ok || busy.value) return;
     busy.value = true;

@@ -13,7 +13,8 @@ export function installGuards(router, { session, api, home, loginPath = '/login'
       /* offline: treat as logged out */
     }
     if (to.meta.requiresAuth && !session.state.authenticated) {
-      return { path: loginPath, query: { redirect: to.fullPath } };
+      // The login page returns to `home` anyway; other pages travel in ?redirect=.
+      return { path: loginPath, query: to.fullPath === home ? {} : { redirect: to.fullPath } };
     }
     if (to.meta.guestOnly && session.state.authenticated) {
       return safeRedirect(to.query.redirect, home);

@@ -1,5 +1,6 @@
 // Field checks run in the browser before a request, so a worker sees a mistake at once.
-// They mirror the server's rules (SPEC §3); the server checks again and has the last word.
+// They mirror the server's rules and messages (SPEC §3, src/api/form.c, src/domain/); the
+// server checks again (region codes, common passwords) and has the last word.
 // Each check returns '' when the value is fine, or the message to show next to the field.
 
 export const PASSWORD_HINT = '8–64 位，须同时包含字母和数字';
@@ -28,21 +29,28 @@ export function checkPhone(value) {
 export function checkSmsCode(value) {
   const v = String(value || '').trim();
   if (!v) return '请输入验证码';
-  if (!/^\d{6}$/.test(v)) return '请输入6位数字验证码';
+  if (!/^\d{6}$/.test(v)) return '验证码应为6位数字';
   return '';
 }
+
+// Han characters, Latin letters, space, the middle dots · and •, '.' and '-' (as the server).
+const NAME_CHARS = /^[\u4e00-\u9fff\u3400-\u4dbf\u{20000}-\u{2ebef}\uf900-\ufaffA-Za-z ·•.-]+$/u;
 
 export function checkName(value) {
   const v = String(value || '').trim();
   if (!v) return '请输入姓名';
-  if (v.length > 50) return '姓名过长';
+  const length = [...v].length;
+  if (length < 2 || length > 30 || !NAME_CHARS.test(v)) {
+    return '姓名应为2–30个字符，只能包含汉字、字母、空格和间隔号·';
+  }
   return '';
 }
 
 export function checkIdNumber(value) {
   const v = normalizeIdNumber(value);
   if (!v) return '请输入身份证号';
-  if (!/^\d{17}[\dX]$/.test(v)) return '请输入18位身份证号';
+  if (/^\d{15}$/.test(v)) return '请填写18位身份证号（15位旧号码请换用新身份证号）';
+  if (!/^\d{17}[\dX]$/.test(v)) return '身份证号应为18位：17位数字加1位数字或字母X';
   const y = Number(v.slice(6, 10));
   const m = Number(v.slice(10, 12));
   const d = Number(v.slice(12, 14));
@@ -54,7 +62,7 @@ export function checkIdNumber(value) {
     date.getUTCDate() !== d ||
     date.getTime() > Date.now()
   ) {
-    return '身份证号中的出生日期不正确';
+    return '身份证号中的出生日期无效，请核对';
   }
   if (idCheckChar(v) !== v[17]) return '身份证号校验位不正确，请核对';
   return '';
@@ -70,16 +78,17 @@ export function checkPasswordPresent(value, label = '密码') {
   return '';
 }
 
-export function checkNewPassword(value) {
+export function checkNewPassword(value, label = '密码') {
   const v = String(value || '');
-  if (!v) return '请输入密码';
-  if (v.length < 8 || v.length > 64) return `密码须为${PASSWORD_HINT}`;
-  if (!/[A-Za-z]/.test(v) || !/\d/.test(v)) return `密码须为${PASSWORD_HINT}`;
+  if (!v) return `请输入${label}`;
+  const length = [...v].length;
+  if (length < 8 || length > 64) return '密码长度应为8–64位';
+  if (!/[A-Za-z]/.test(v) || !/\d/.test(v)) return '密码须同时包含字母和数字';
   return '';
 }
 
-export function checkConfirm(value, original) {
-  if (!value) return '请再次输入密码';
+export function checkConfirm(value, original, label = '密码') {
+  if (!value) return `请再次输入${label}`;
   if (value !== original) return '两次输入的密码不一致';
   return '';
 }

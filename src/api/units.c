@@ -1,0 +1,84 @@
+/* units.c — keyword search of work units (工作单位) for the join and change forms. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/handlers.h"
+#include "domain/grams.h"
+#include "store/store.h"
+
+enum { UNITS_PAGE = 20, UNITS_PAGE_MAX = 50 };
+
+const char *app_region_name(const char *code)
+{
+	for (int i = 0; i < APP.nregions; i++)
+		if (strcmp(APP.regions[i].code, code) == 0)
+			return APP.regions[i].name;
+	return "";
+}
+
+json_t *render_unit(const unit_row *u)
+{
+	return json_pack("{s:I, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:b}", "id",
+			 (json_int_t)u->id, "name", u->name, "credit_code", u->credit_code,
+			 "district", "code", u->district_code, "name",
+			 app_region_name(u->district_code), "street", "code", u->street_code,
+			 "name", app_region_name(u->street_code), "address", u->address,
+			 "has_union", u->has_union);
+}
+
+/* Reads a positive integer query parameter within [1, max]; def when absent. */
+static bool query_int(http_request *r, const char *name, long def, long max, long *out)
+{
+	const char *s = req_query(r, name);
+	if (!s || !*s) {
+		*out = def;
+		return true;
+	}
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*end || v < 1 || v > max) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "%s 应为1到%ld之间的整数", name, max);
+		api_fail_msg(r, ERR_INVALID_FIELD, name, msg);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+void h_units_search(http_request *r)
+{
+	const char *q = req_query(r, "q");
+	char norm[256];
+	if (!q || domain_search_normalise(q, norm, sizeof(norm)) < 0) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "q", "请输入单位名称关键字（1–50个字）或统一社会信用代码");
+		return;
+	}
+	long page, size;
+	if (!query_int(r, "page", 1, 1000, &page) ||
+	    !query_int(r, "page_size", UNITS_PAGE, UNITS_PAGE_MAX, &size))
+		return;
+	unit_row *items = arena_alloc(&r->mem, sizeof(unit_row) * (size_t)size);
+	unit_page pg = {.items = items};
+	long offset = (page - 1) * size;
+	if (offset > UNIT_SEARCH_CAP) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "page", "结果过多，请输入更准确的关键字");
+		return;
+	}
+	if (store_unit_search(r->db, norm, (int)offset, (int)size, &pg) != STORE_OK) {
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	json_t *arr = json_array();
+	for (int i = 0; i < pg.n; i++)
+		json_array_append_new(arr, render_unit(&pg.items[i]));
+	bool capped = pg.total > UNIT_SEARCH_CAP;
+	res_json(r, 200,
+		 json_pack("{s:I, s:b, s:s, s:I, s:I, s:o}", "total",
+			   (json_int_t)(capped ? UNIT_SEARCH_CAP : pg.total), "total_capped", capped,
+			   "total_text", capped ? "1000+" : "", "page", (json_int_t)page, "page_size",
+			   (json_int_t)size, "items", arr));
+}
