@@ -39,6 +39,8 @@ extern app APP;
 /* Name of a region code, "" when unknown. */
 const char *app_region_name(const char *code);
 json_t *render_unit(const unit_row *u);
+/* With the unit's grassroots union {code, name} when it has one. */
+json_t *render_unit_with_union(db_conn *c, const unit_row *u);
 
 /* Fills APP from the config; returns 0 or -1. */
 int app_init(const config *cfg, db *d);

@@ -22,6 +22,24 @@ void h_staff_logout(http_request *r);
 void h_staff_password(http_request *r);
 /* units.c — work unit search */
 void h_units_search(http_request *r);
+/* join.c — 网上入会 */
+void h_join_eligibility(http_request *r);
+void h_join_agreement(http_request *r);
+void h_join_consent(http_request *r);
+void h_join_options(http_request *r);
+void h_membership_get(http_request *r);
+/* applications.c — drafts, submit, withdraw, 我的办事 */
+void h_app_create(http_request *r);
+void h_app_get(http_request *r);
+void h_app_update(http_request *r);
+void h_app_withdraw(http_request *r);
+void h_app_delete(http_request *r);
+void h_affairs(http_request *r);
+/* review.c — the reviewers' console */
+void h_review_queue(http_request *r);
+void h_review_get(http_request *r);
+void h_review_reveal(http_request *r);
+void h_review_decide(http_request *r);
 /* public.c — reference data and texts, test hooks */
 void h_regions(http_request *r);
 void h_privacy_notice(http_request *r);

@@ -14,13 +14,19 @@
 
 json_t *render_worker(http_request *r, const account_row *a)
 {
-	(void)r;
 	char phone[12];
+	membership_row m;
+	app_row *open = arena_alloc(&r->mem, sizeof(app_row));
 	domain_phone_mask(a->phone, phone);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:b}", "id", (json_int_t)a->id,
+	bool member = store_membership_current(r->db, a->id, &m) == STORE_OK;
+	json_t *join_open = store_app_open_of(r->db, a->id, "join", open) == STORE_OK
+				    ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)open->id, "ref",
+						open->ref, "status", open->status)
+				    : json_null();
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:b, s:o}", "id", (json_int_t)a->id,
 			 "name", a->name, "phone", phone, "id_number", a->id_masked, "gender",
 			 a->gender == 1 ? "男" : "女", "birth_date", a->birth_date, "email",
-			 *a->email ? a->email : NULL, "is_member", 0);
+			 *a->email ? a->email : NULL, "is_member", member, "join_open", join_open);
 }
 
 json_t *render_staff(http_request *r, const account_row *a)

@@ -21,12 +21,24 @@ const char *app_region_name(const char *code)
 
 json_t *render_unit(const unit_row *u)
 {
-	return json_pack("{s:I, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:b}", "id",
+	json_t *o = json_pack("{s:I, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:b}", "id",
 			 (json_int_t)u->id, "name", u->name, "credit_code", u->credit_code,
 			 "district", "code", u->district_code, "name",
 			 app_region_name(u->district_code), "street", "code", u->street_code,
 			 "name", app_region_name(u->street_code), "address", u->address,
 			 "has_union", u->has_union);
+	json_object_set_new(o, "union", json_null());
+	return o;
+}
+
+json_t *render_unit_with_union(db_conn *c, const unit_row *u)
+{
+	json_t *o = render_unit(u);
+	org_row org;
+	if (u->union_org_id && store_org_get(c, u->union_org_id, &org) == STORE_OK)
+		json_object_set_new(o, "union",
+				    json_pack("{s:s, s:s}", "code", org.code, "name", org.name));
+	return o;
 }
 
 /* Reads a positive integer query parameter within [1, max]; def when absent. */
@@ -74,7 +86,7 @@ void h_units_search(http_request *r)
 	}
 	json_t *arr = json_array();
 	for (int i = 0; i < pg.n; i++)
-		json_array_append_new(arr, render_unit(&pg.items[i]));
+		json_array_append_new(arr, render_unit_with_union(r->db, &pg.items[i]));
 	bool capped = pg.total > UNIT_SEARCH_CAP;
 	res_json(r, 200,
 		 json_pack("{s:I, s:b, s:s, s:I, s:I, s:o}", "total",

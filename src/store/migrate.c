@@ -77,6 +77,38 @@ static const migration migrations[] = {
 	 "  PRIMARY KEY (gram, kind, name_len, unit_id)) @WITHOUT_ROWID@;"
 	 "CREATE INDEX unit_gram_unit ON unit_gram(unit_id);"
 	 "CREATE INDEX unit_union ON unit(union_org_id);"},
+	{3, "applications and memberships",
+	 "CREATE TABLE membership (id @ID@, worker_id BIGINT NOT NULL REFERENCES worker(id),"
+	 "  member_no TEXT UNIQUE, org_id BIGINT NOT NULL REFERENCES org(id),"
+	 "  unit_id BIGINT REFERENCES unit(id), status TEXT NOT NULL, joined_at BIGINT NOT NULL,"
+	 "  is_current INTEGER NOT NULL DEFAULT 1, created_at BIGINT NOT NULL,"
+	 "  updated_at BIGINT NOT NULL);"
+	 "CREATE UNIQUE INDEX membership_one_current ON membership(worker_id) WHERE is_current = 1;"
+	 "CREATE INDEX membership_worker ON membership(worker_id, id);"
+	 "CREATE INDEX membership_org ON membership(org_id, status);"
+	 /* Every change of organisation or status, never overwritten (SPEC §5). */
+	 "CREATE TABLE membership_event (id @ID@,"
+	 "  membership_id BIGINT NOT NULL REFERENCES membership(id), at BIGINT NOT NULL,"
+	 "  status TEXT NOT NULL, org_id BIGINT NOT NULL REFERENCES org(id), unit_id BIGINT,"
+	 "  application_ref TEXT, note TEXT);"
+	 "CREATE INDEX membership_event_m ON membership_event(membership_id, id);"
+	 "CREATE TABLE application (id @ID@, ref TEXT UNIQUE,"
+	 "  worker_id BIGINT NOT NULL REFERENCES worker(id), kind TEXT NOT NULL,"
+	 "  status TEXT NOT NULL, open_kind TEXT, org_id BIGINT REFERENCES org(id),"
+	 "  data TEXT NOT NULL, consent_id BIGINT REFERENCES consent(id),"
+	 "  request_id TEXT NOT NULL, handler_id BIGINT REFERENCES staff(id), reason TEXT,"
+	 "  version INTEGER NOT NULL DEFAULT 1, created_at BIGINT NOT NULL,"
+	 "  updated_at BIGINT NOT NULL, submitted_at BIGINT, decided_at BIGINT);"
+	 /* open_kind is the kind while undecided and NULL after: one open application per kind. */
+	 "CREATE UNIQUE INDEX application_open ON application(worker_id, open_kind);"
+	 "CREATE UNIQUE INDEX application_request ON application(worker_id, request_id);"
+	 "CREATE INDEX application_worker ON application(worker_id, updated_at);"
+	 "CREATE INDEX application_queue ON application(org_id, status, submitted_at);"
+	 "CREATE TABLE application_event (id @ID@,"
+	 "  application_id BIGINT NOT NULL REFERENCES application(id) ON DELETE CASCADE,"
+	 "  at BIGINT NOT NULL, actor_kind TEXT NOT NULL, actor_id BIGINT, actor_name TEXT,"
+	 "  action TEXT NOT NULL, to_status TEXT NOT NULL, note TEXT);"
+	 "CREATE INDEX application_event_app ON application_event(application_id, id);"},
 };
 
 static char *render(db_kind kind, const char *sql)

@@ -48,3 +48,38 @@ store_rc store_audit(db_conn *c, const char *actor_kind, int64_t actor_id, const
 		       ? STORE_OK
 		       : STORE_ERR;
 }
+
+store_rc store_consent_record(db_conn *c, subject_kind kind, int64_t subject_id,
+			      const char *document, const char *version, const char *client,
+			      int64_t now, int64_t *id)
+{
+	db_rows *r;
+	if (db_query(c, &r,
+		     "INSERT INTO consent (subject_kind, subject_id, document, version, at, client) "
+		     "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+		     DB_ARGS(DB_INT(kind), DB_INT(subject_id), DB_TEXT(document), DB_TEXT(version),
+			     DB_INT(now), DB_TEXT(client))))
+		return STORE_ERR;
+	int rc = db_next(r);
+	if (rc == DB_ROW)
+		*id = db_int(r, 0);
+	db_done(r);
+	return rc == DB_ROW ? STORE_OK : STORE_ERR;
+}
+
+store_rc store_consent_usable(db_conn *c, int64_t id, int64_t subject_id, const char *document,
+			      bool *usable)
+{
+	db_rows *r;
+	*usable = false;
+	if (db_query(c, &r,
+		     "SELECT 1 FROM consent k WHERE k.id = ? AND k.subject_kind = 1 AND "
+		     "k.subject_id = ? AND k.document = ? AND NOT EXISTS "
+		     "(SELECT 1 FROM application a WHERE a.consent_id = k.id)",
+		     DB_ARGS(DB_INT(id), DB_INT(subject_id), DB_TEXT(document))))
+		return STORE_ERR;
+	int rc = db_next(r);
+	*usable = rc == DB_ROW;
+	db_done(r);
+	return rc == DB_ERR ? STORE_ERR : STORE_OK;
+}

@@ -191,11 +191,125 @@ typedef struct unit_page {
 store_rc store_unit_search(db_conn *c, const char *q, int offset, int limit, unit_page *out);
 store_rc store_unit_get(db_conn *c, int64_t id, unit_row *out);
 
+/* ---- applications (办事申请) and their timeline ---- */
+enum { APP_DATA_MAX = 8192 };
+
+typedef struct app_row {
+	int64_t id, worker_id, org_id, consent_id, handler_id;
+	char ref[32], kind[16], status[16], request_id[64];
+	char data[APP_DATA_MAX]; /* the form as JSON text */
+	char reason[640];
+	int version;
+	int64_t created_at, updated_at, submitted_at, decided_at;
+} app_row;
+
+typedef struct app_new {
+	int64_t worker_id, consent_id;
+	const char *kind, *status, *data, *request_id, *ref_prefix;
+} app_new;
+
+/* Creates the application and gives it a reference number (PREFIX + YYYYMMDD + id).
+ * STORE_CONFLICT: the worker has an open application of that kind, or the request id was used. */
+store_rc store_app_create(db_conn *c, const app_new *a, int64_t now, int64_t *id);
+store_rc store_app_get(db_conn *c, int64_t id, app_row *out);
+store_rc store_app_by_request(db_conn *c, int64_t worker_id, const char *request_id,
+			      app_row *out);
+/* The worker's open application of a kind, if any. */
+store_rc store_app_open_of(db_conn *c, int64_t worker_id, const char *kind, app_row *out);
+
+typedef struct app_change {
+	int64_t id;
+	int expected_version;
+	const char *from_status, *to_status;
+	bool still_open;      /* the new status is undecided */
+	const char *data;     /* NULL: unchanged */
+	int64_t org_id;       /* 0: unchanged */
+	int64_t handler_id;   /* 0: unchanged */
+	const char *reason;   /* NULL: cleared */
+	bool submitted, decided; /* stamp submitted_at / decided_at with now */
+} app_change;
+
+/* Applies a transition if the row is still at (from_status, expected_version): exactly one
+ * of two racing reviewers wins; the other gets STORE_CONFLICT. */
+store_rc store_app_change(db_conn *c, const app_change *ch, int64_t now);
+store_rc store_app_delete(db_conn *c, int64_t id, int expected_version);
+
+typedef struct app_event {
+	int64_t at, actor_id;
+	char actor_kind[16], actor_name[128], action[24], to_status[16], note[640];
+} app_event;
+store_rc store_app_event_add(db_conn *c, int64_t app_id, const char *actor_kind, int64_t actor_id,
+			     const char *actor_name, const char *action, const char *to_status,
+			     const char *note, int64_t now);
+store_rc store_app_events(db_conn *c, int64_t app_id, app_event *out, int max, int *n);
+
+/* Counts of the worker's applications per status name (index by position in names). */
+store_rc store_app_count_by_status(db_conn *c, int64_t worker_id, const char *const *names,
+				   int nnames, int64_t *counts);
+/* The worker's applications whose status is in statuses (NULL: all), newest first. */
+store_rc store_app_list_worker(db_conn *c, int64_t worker_id, const char *const *statuses,
+			       int nstatuses, int offset, int limit, app_row *out, int *n,
+			       int64_t *total);
+
+typedef struct app_queue_filter {
+	int64_t org_id;      /* the union whose queue (or subtree root) */
+	bool subtree;        /* include every organisation below org_id */
+	const char *status;  /* NULL: all but drafts */
+	const char *kind;    /* NULL: all */
+	int64_t from, to;    /* submitted_at range, 0: open */
+	const char *q;       /* ref or applicant name, NULL: none */
+} app_queue_filter;
+
+typedef struct app_queue_row {
+	app_row app;
+	char applicant_name[256], applicant_phone[16], org_name[256], handler_name[256];
+} app_queue_row;
+
+store_rc store_app_queue(db_conn *c, const app_queue_filter *f, int offset, int limit,
+			 app_queue_row *out, int *n, int64_t *total);
+/* True when org_id is ancestor or itself below (or equal to) root. */
+store_rc store_org_within(db_conn *c, int64_t org_id, int64_t root, bool *within);
+
+/* ---- memberships (会籍) ---- */
+typedef struct membership_row {
+	int64_t id, worker_id, org_id, unit_id, joined_at;
+	char member_no[32], status[32], org_name[256];
+	bool current;
+} membership_row;
+
+typedef struct membership_event_row {
+	int64_t at, org_id;
+	char status[32], org_name[256], application_ref[32], note[256];
+} membership_event_row;
+
+store_rc store_membership_current(db_conn *c, int64_t worker_id, membership_row *out);
+/* Every membership of the worker, newest first. */
+store_rc store_membership_list(db_conn *c, int64_t worker_id, membership_row *out, int max,
+			       int *n);
+/* Creates a current membership with member number XM + YYYY + id, and its first event. */
+store_rc store_membership_create(db_conn *c, int64_t worker_id, int64_t org_id, int64_t unit_id,
+				 const char *status, const char *application_ref, int64_t now,
+				 membership_row *out);
+/* Changes status/organisation/unit, ends it (current=false) when the status is not current,
+ * and records the event. */
+store_rc store_membership_change(db_conn *c, int64_t membership_id, const char *status,
+				 int64_t org_id, int64_t unit_id, bool current,
+				 const char *application_ref, const char *note, int64_t now);
+store_rc store_membership_events(db_conn *c, int64_t membership_id, membership_event_row *out,
+				 int max, int *n);
+
 /* ---- meta, consent (同意记录), audit log (审计日志) ---- */
 store_rc store_meta_get(db_conn *c, const char *key, char *out, size_t outlen);
 store_rc store_meta_put(db_conn *c, const char *key, const char *value);
 store_rc store_consent_add(db_conn *c, subject_kind kind, int64_t subject_id, const char *document,
 			   const char *version, const char *client, int64_t now);
+/* Records consent and returns its id. */
+store_rc store_consent_record(db_conn *c, subject_kind kind, int64_t subject_id,
+			      const char *document, const char *version, const char *client,
+			      int64_t now, int64_t *id);
+/* True when consent id belongs to the subject and document, and no application uses it yet. */
+store_rc store_consent_usable(db_conn *c, int64_t id, int64_t subject_id, const char *document,
+			      bool *usable);
 store_rc store_audit(db_conn *c, const char *actor_kind, int64_t actor_id, const char *action,
 		     const char *target, const char *client, const char *detail, int64_t now);
 #endif

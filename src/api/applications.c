@@ -1,0 +1,486 @@
+/* applications.c — the application engine's worker side (SPEC §6): create (暂存/提交, with a
+ * request id so a retried submit never files twice), read with its timeline, edit and submit
+ * again, withdraw while 已递交, delete a draft, and 我的办事's tabs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/form.h"
+#include "api/handlers.h"
+#include "api/kinds.h"
+#include "domain/idcard.h"
+#include "util/clock.h"
+
+enum { TIMELINE_MAX = 64, AFFAIRS_PAGE = 10, AFFAIRS_PAGE_MAX = 50 };
+
+const app_kind_ops *kind_ops(app_kind k)
+{
+	return k == APP_KIND_JOIN ? &join_ops : NULL;
+}
+
+bool path_id(http_request *r, int64_t *id)
+{
+	const char *s = req_param(r, "id");
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || *end || v < 1) {
+		api_fail(r, ERR_NOT_FOUND, NULL);
+		return false;
+	}
+	*id = v;
+	return true;
+}
+
+bool load_app(http_request *r, int64_t id, app_row *a, app_kind *kind)
+{
+	store_rc rc = store_app_get(r->db, id, a);
+	if (rc != STORE_OK || !domain_app_kind_parse(a->kind, kind)) {
+		if (rc == STORE_ERR)
+			api_fail(r, ERR_UNAVAILABLE, NULL);
+		else
+			api_fail_msg(r, ERR_NOT_FOUND, NULL, "申请不存在");
+		return false;
+	}
+	return true;
+}
+
+/* Loads the worker's own application: another worker's id answers 404, as a missing one. */
+static bool load_own(http_request *r, app_row *a, app_kind *kind)
+{
+	int64_t id;
+	if (!path_id(r, &id) || !load_app(r, id, a, kind))
+		return false;
+	if (a->worker_id != r->subject_id) {
+		api_fail_msg(r, ERR_NOT_FOUND, NULL, "申请不存在");
+		return false;
+	}
+	return true;
+}
+
+static void iso(int64_t t, char out[32])
+{
+	if (t)
+		clock_iso8601(t, out);
+	else
+		out[0] = '\0';
+}
+
+static json_t *iso_or_null(int64_t t)
+{
+	char s[32];
+	iso(t, s);
+	return t ? json_string(s) : json_null();
+}
+
+static json_t *worker_actions(app_status st)
+{
+	static const struct {
+		app_action a;
+		const char *name;
+	} offered[] = {{ACT_SAVE, "edit"}, {ACT_SUBMIT, "submit"}, {ACT_WITHDRAW, "withdraw"},
+		       {ACT_DELETE, "delete"}};
+	json_t *arr = json_array();
+	app_status to;
+	for (size_t i = 0; i < sizeof(offered) / sizeof(offered[0]); i++)
+		if (domain_app_transition(st, offered[i].a, &to))
+			json_array_append_new(arr, json_string(offered[i].name));
+	return arr;
+}
+
+static json_t *timeline(http_request *r, int64_t id)
+{
+	app_event *ev = arena_alloc(&r->mem, sizeof(app_event) * TIMELINE_MAX);
+	int n = 0;
+	json_t *arr = json_array();
+	if (store_app_events(r->db, id, ev, TIMELINE_MAX, &n) != STORE_OK)
+		return arr;
+	for (int i = 0; i < n; i++) {
+		char at[32];
+		iso(ev[i].at, at);
+		app_status st = APP_DRAFT;
+		domain_app_status_parse(ev[i].to_status, &st);
+		const char *actor = strcmp(ev[i].actor_kind, "staff") == 0
+					    ? arena_printf(&r->mem, "审核人员 %s", ev[i].actor_name)
+					    : "本人";
+		json_array_append_new(arr,
+				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s*}", "at", at,
+						"actor", actor, "action", ev[i].action, "label",
+						domain_app_action_label_of(ev[i].action), "status",
+						ev[i].to_status, "status_label",
+						domain_app_status_label(st), "note",
+						ev[i].note[0] ? ev[i].note : NULL));
+	}
+	return arr;
+}
+
+json_t *render_app(http_request *r, const app_row *a, bool staff)
+{
+	app_kind k = APP_KIND_JOIN;
+	app_status st = APP_DRAFT;
+	domain_app_kind_parse(a->kind, &k);
+	domain_app_status_parse(a->status, &st);
+	const app_kind_ops *ops = kind_ops(k);
+	json_t *data = json_loads(a->data, 0, NULL);
+	if (!data)
+		data = json_object();
+	org_row org;
+	json_t *o = a->org_id && store_org_get(r->db, a->org_id, &org) == STORE_OK
+			    ? json_pack("{s:I, s:s}", "id", (json_int_t)org.id, "name", org.name)
+			    : json_null();
+	json_t *out = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s*, s:o, s:o, s:o, s:i, s:o}", "id",
+		(json_int_t)a->id, "ref", a->ref, "kind", a->kind, "kind_label",
+		domain_app_kind_label(k), "status", a->status, "status_label",
+		domain_app_status_label(st), "data", data, "display",
+		ops && ops->display ? ops->display(r, data) : json_object(), "reason",
+		a->reason[0] ? a->reason : NULL, "org", o, "submitted_at",
+		iso_or_null(a->submitted_at), "decided_at", iso_or_null(a->decided_at), "version",
+		a->version, "timeline", timeline(r, a->id));
+	char created[32];
+	iso(a->created_at, created);
+	json_object_set_new(out, "created_at", json_string(created));
+	if (!staff)
+		json_object_set_new(out, "actions", worker_actions(st));
+	if (st == APP_SUBMITTED && ops)
+		json_object_set_new(out, "next_steps", json_string(ops->next_steps));
+	return out;
+}
+
+store_rc app_apply(http_request *r, const app_row *a, app_action action, app_change *extra,
+		   const char *actor_kind, const char *actor_name)
+{
+	app_status from, to;
+	if (!domain_app_status_parse(a->status, &from) || !domain_app_transition(from, action, &to))
+		return STORE_CONFLICT;
+	app_change ch = extra ? *extra : (app_change){0};
+	ch.id = a->id;
+	ch.expected_version = a->version;
+	ch.from_status = a->status;
+	ch.to_status = domain_app_status_name(to);
+	ch.still_open = domain_app_open(to);
+	ch.submitted = action == ACT_SUBMIT;
+	ch.decided = !ch.still_open;
+	int64_t now = clock_now();
+	store_rc rc = store_app_change(r->db, &ch, now);
+	if (rc == STORE_OK)
+		rc = store_app_event_add(r->db, a->id, actor_kind,
+					 strcmp(actor_kind, "staff") == 0 ? r->subject_id : 0,
+					 actor_name, domain_app_action_name(action), ch.to_status,
+					 ch.reason, now);
+	return rc;
+}
+
+static void respond_app(http_request *r, int status, int64_t id)
+{
+	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
+	if (store_app_get(r->db, id, a) != STORE_OK) {
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	res_json(r, status, json_pack("{s:o}", "application", render_app(r, a, false)));
+}
+
+/* Checks the form and, when submitting, finds the reviewing organisation. */
+static bool prepare(http_request *r, const app_kind_ops *ops, json_t *data, bool submit,
+		    int64_t *org_id)
+{
+	if (!json_is_object(data)) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "data", "申请表内容应为对象");
+		return false;
+	}
+	if (!ops->check(r, data, submit))
+		return false;
+	if (submit && !ops->route(r, data, org_id)) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "data.work_street",
+			     "找不到负责审核的工会组织，请检查工作单位所在地");
+		return false;
+	}
+	return true;
+}
+
+static bool request_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 8 && n <= 64 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
+}
+
+void h_app_create(http_request *r)
+{
+	static const field_spec spec[] = {
+		{"kind", FIELD_TEXT, true, "事项"},
+		{"request_id", FIELD_TEXT, true, "请求编号"},
+		{"submit", FIELD_BOOL, false, "是否提交"},
+	};
+	form_value v[FORM_LEN(spec)];
+	app_kind kind;
+	if (!form_parse(r, spec, FORM_LEN(spec), v))
+		return;
+	if (!domain_app_kind_parse(v[0].s, &kind) || !kind_ops(kind)) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "kind", "不支持的办事事项");
+		return;
+	}
+	if (!request_id_ok(v[1].s)) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "request_id", "请求编号格式不正确");
+		return;
+	}
+	const app_kind_ops *ops = kind_ops(kind);
+	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
+	if (store_app_by_request(r->db, r->subject_id, v[1].s, a) == STORE_OK) {
+		respond_app(r, 200, a->id); /* a retry of a request that went through */
+		return;
+	}
+	json_t *consent = json_object_get(r->json, "consent_id");
+	bool usable = false;
+	if (!json_is_integer(consent) ||
+	    store_consent_usable(r->db, json_integer_value(consent), r->subject_id,
+				 ops->agreement_document, &usable) != STORE_OK ||
+	    !usable) {
+		api_fail_msg(r, ERR_CONSENT_REQUIRED, "consent_id", "请先阅读并点击【同意】申请书");
+		return;
+	}
+	const char *reason = NULL;
+	if (!ops->eligible(r, &reason)) {
+		res_error(r, 409, "not_eligible", reason, NULL);
+		return;
+	}
+	int64_t org_id = 0, id = 0;
+	if (!json_object_get(r->json, "data"))
+		json_object_set_new(r->json, "data", json_object());
+	json_t *data = json_object_get(r->json, "data");
+	if (!prepare(r, ops, data, v[2].b, &org_id))
+		return;
+	char *text = json_dumps(data, JSON_COMPACT);
+	if (!text || strlen(text) >= APP_DATA_MAX) {
+		free(text);
+		api_fail_msg(r, ERR_INVALID_FIELD, "data", "申请表内容过长");
+		return;
+	}
+	app_new n = {.worker_id = r->subject_id, .consent_id = json_integer_value(consent),
+		     .kind = domain_app_kind_name(kind), .status = domain_app_status_name(APP_DRAFT),
+		     .data = text, .request_id = v[1].s, .ref_prefix = domain_app_kind_prefix(kind)};
+	store_rc rc = db_begin(r->db, true) == DB_OK ? STORE_OK : STORE_ERR;
+	if (rc == STORE_OK)
+		rc = store_app_create(r->db, &n, clock_now(), &id);
+	if (rc == STORE_OK)
+		rc = store_app_event_add(r->db, id, "worker", 0, "", "save", "draft", NULL,
+					 clock_now());
+	if (rc == STORE_OK && v[2].b && store_app_get(r->db, id, a) == STORE_OK) {
+		app_change ch = {.org_id = org_id};
+		rc = app_apply(r, a, ACT_SUBMIT, &ch, "worker", "");
+	}
+	free(text);
+	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		if (rc == STORE_CONFLICT &&
+		    store_app_by_request(r->db, r->subject_id, v[1].s, a) == STORE_OK)
+			respond_app(r, 200, a->id);
+		else if (rc == STORE_CONFLICT)
+			res_error(r, 409, "not_eligible",
+				  "您已有一份同类申请正在办理或待提交，请在“我的办事”中继续办理", NULL);
+		else
+			api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	respond_app(r, 201, id);
+}
+
+void h_app_get(http_request *r)
+{
+	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
+	app_kind k;
+	if (load_own(r, a, &k))
+		res_json(r, 200, json_pack("{s:o}", "application", render_app(r, a, false)));
+}
+
+static bool version_matches(http_request *r, const app_row *a)
+{
+	json_t *v = json_object_get(r->json, "version");
+	if (v && !json_is_integer(v)) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "version", "version 应为整数");
+		return false;
+	}
+	if (v && json_integer_value(v) != a->version) {
+		res_error(r, 409, "conflict", "申请已在别处更新，请刷新后重试", NULL);
+		return false;
+	}
+	return true;
+}
+
+static void conflict_state(http_request *r, const app_row *a)
+{
+	app_status st = APP_DRAFT;
+	domain_app_status_parse(a->status, &st);
+	res_error(r, 409, "invalid_state",
+		  arena_printf(&r->mem, "当前状态为“%s”，不能进行此操作", domain_app_status_label(st)),
+		  NULL);
+}
+
+/* Runs one worker action in a transaction and answers with the application. */
+static void worker_action(http_request *r, app_row *a, app_action action, app_change *extra)
+{
+	store_rc rc = db_begin(r->db, true) == DB_OK ? STORE_OK : STORE_ERR;
+	if (rc == STORE_OK)
+		rc = app_apply(r, a, action, extra, "worker", "");
+	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		if (rc == STORE_CONFLICT)
+			res_error(r, 409, "conflict", "申请状态已变化，请刷新后查看", NULL);
+		else
+			api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	respond_app(r, 200, a->id);
+}
+
+void h_app_update(http_request *r)
+{
+	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
+	app_kind k;
+	if (!load_own(r, a, &k) || !version_matches(r, a))
+		return;
+	json_t *submit = json_object_get(r->json, "submit");
+	if (submit && !json_is_boolean(submit)) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "submit", "submit 应为是或否");
+		return;
+	}
+	app_action action = json_is_true(submit) ? ACT_SUBMIT : ACT_SAVE;
+	app_status st, to;
+	if (!domain_app_status_parse(a->status, &st) || !domain_app_transition(st, action, &to)) {
+		conflict_state(r, a);
+		return;
+	}
+	if (!json_object_get(r->json, "data")) /* submit the saved form as it is */
+		json_object_set_new(r->json, "data", json_loads(a->data, 0, NULL));
+	json_t *data = json_object_get(r->json, "data");
+	int64_t org_id = 0;
+	if (!prepare(r, kind_ops(k), data, action == ACT_SUBMIT, &org_id))
+		return;
+	char *text = json_dumps(data, JSON_COMPACT);
+	if (!text || strlen(text) >= APP_DATA_MAX) {
+		free(text);
+		api_fail_msg(r, ERR_INVALID_FIELD, "data", "申请表内容过长");
+		return;
+	}
+	/* Editing keeps a returned application's reason visible until it is submitted again. */
+	app_change ch = {.data = text, .org_id = org_id,
+			 .reason = action == ACT_SAVE && a->reason[0] ? a->reason : NULL};
+	worker_action(r, a, action, &ch);
+	free(text);
+}
+
+void h_app_withdraw(http_request *r)
+{
+	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
+	app_kind k;
+	app_status st, to;
+	if (!load_own(r, a, &k) || !version_matches(r, a))
+		return;
+	if (!domain_app_status_parse(a->status, &st) ||
+	    !domain_app_transition(st, ACT_WITHDRAW, &to)) {
+		conflict_state(r, a);
+		return;
+	}
+	worker_action(r, a, ACT_WITHDRAW, NULL);
+}
+
+void h_app_delete(http_request *r)
+{
+	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
+	app_kind k;
+	if (!load_own(r, a, &k))
+		return;
+	if (strcmp(a->status, "draft") != 0) {
+		conflict_state(r, a);
+		return;
+	}
+	store_rc rc = store_app_delete(r->db, a->id, a->version);
+	if (rc == STORE_OK)
+		res_json(r, 204, NULL);
+	else if (rc == STORE_CONFLICT)
+		res_error(r, 409, "conflict", "申请状态已变化，请刷新后查看", NULL);
+	else
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+}
+
+static bool query_page(http_request *r, const char *name, long def, long max, long *out)
+{
+	const char *s = req_query(r, name);
+	char *end;
+	*out = def;
+	if (!s || !*s)
+		return true;
+	long v = strtol(s, &end, 10);
+	if (*end || v < 1 || v > max) {
+		api_fail_msg(r, ERR_INVALID_FIELD, name,
+			     arena_printf(&r->mem, "%s 应为1到%ld之间的整数", name, max));
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+void h_affairs(http_request *r)
+{
+	app_tab tab = TAB_ALL;
+	const char *t = req_query(r, "tab");
+	if (t && *t && !domain_app_tab_parse(t, &tab)) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "tab", "tab 应为 todo、processing、completed、rejected 或 all");
+		return;
+	}
+	long page, size;
+	if (!query_page(r, "page", 1, 100000, &page) ||
+	    !query_page(r, "page_size", AFFAIRS_PAGE, AFFAIRS_PAGE_MAX, &size))
+		return;
+	const char *names[APP_STATUS_COUNT], *in_tab[APP_STATUS_COUNT];
+	int64_t counts[APP_STATUS_COUNT];
+	int nin = 0;
+	for (int s = 0; s < APP_STATUS_COUNT; s++) {
+		names[s] = domain_app_status_name((app_status)s);
+		if (tab != TAB_ALL && domain_app_in_tab((app_status)s, tab))
+			in_tab[nin++] = names[s];
+	}
+	if (store_app_count_by_status(r->db, r->subject_id, names, APP_STATUS_COUNT, counts) !=
+	    STORE_OK) {
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	json_t *cj = json_object();
+	for (int tb = 0; tb < TAB_COUNT; tb++) {
+		int64_t sum = 0;
+		for (int s = 0; s < APP_STATUS_COUNT; s++)
+			if (domain_app_in_tab((app_status)s, (app_tab)tb))
+				sum += counts[s];
+		json_object_set_new(cj, domain_app_tab_name((app_tab)tb), json_integer(sum));
+	}
+	app_row *rows = arena_alloc(&r->mem, sizeof(app_row) * (size_t)size);
+	int n = 0;
+	int64_t total = 0;
+	if (store_app_list_worker(r->db, r->subject_id, nin ? in_tab : NULL, nin,
+				  (int)((page - 1) * size), (int)size, rows, &n, &total) != STORE_OK) {
+		json_decref(cj);
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		app_kind k = APP_KIND_JOIN;
+		app_status st = APP_DRAFT;
+		domain_app_kind_parse(rows[i].kind, &k);
+		domain_app_status_parse(rows[i].status, &st);
+		json_array_append_new(
+			items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s*, s:o, s:o, s:i, s:o}",
+					 "id", (json_int_t)rows[i].id, "ref", rows[i].ref, "kind",
+					 rows[i].kind, "kind_label", domain_app_kind_label(k), "status",
+					 rows[i].status, "status_label", domain_app_status_label(st),
+					 "reason", rows[i].reason[0] ? rows[i].reason : NULL,
+					 "updated_at", iso_or_null(rows[i].updated_at), "submitted_at",
+					 iso_or_null(rows[i].submitted_at), "version", rows[i].version,
+					 "actions", worker_actions(st)));
+	}
+	res_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:o}", "counts", cj, "total",
+				   (json_int_t)total, "page", (json_int_t)page, "page_size",
+				   (json_int_t)size, "items", items));
+}

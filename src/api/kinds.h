@@ -1,0 +1,47 @@
+/* kinds.h — what each kind of application (办事事项) brings to the shared engine in
+ * applications.c: its agreement, how its form is checked, where it is routed, what approval
+ * does. 网上入会 is in join.c; 会籍变更 will add its own entry. */
+#ifndef GONGHUI_API_KINDS_H
+#define GONGHUI_API_KINDS_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "domain/application.h"
+#include "http/request.h"
+#include "store/store.h"
+
+typedef struct app_kind_ops {
+	app_kind kind;
+	const char *agreement_document; /* consent.document of its agreement */
+	/* Can this worker start one now? Fills reason on refusal. */
+	bool (*eligible)(http_request *r, const char **reason);
+	/* Checks data (format only unless submit). On failure responds (400/422) and returns
+	 * false. On success may rewrite data into its canonical form. */
+	bool (*check)(http_request *r, json_t *data, bool submit);
+	/* Where a submitted application goes: the reviewing organisation. */
+	bool (*route)(http_request *r, json_t *data, int64_t *org_id);
+	/* Inside the decision's transaction: the effect of approval. */
+	bool (*approve)(http_request *r, const app_row *a, json_t *data);
+	/* Chinese text for the page after 提交. */
+	const char *next_steps;
+	/* Extra display fields for the detail page (names of codes). */
+	json_t *(*display)(http_request *r, json_t *data);
+} app_kind_ops;
+
+const app_kind_ops *kind_ops(app_kind k);
+extern const app_kind_ops join_ops;
+bool join_eligible(http_request *r, const char **reason);
+
+/* Applies action to a (already loaded) inside the caller's transaction: checks the state
+ * machine, updates the row if nobody changed it meanwhile, records the timeline event.
+ * extra may set data, org_id, handler_id, reason. Returns STORE_OK, STORE_CONFLICT (stale
+ * version or not allowed from this status) or STORE_ERR. */
+store_rc app_apply(http_request *r, const app_row *a, app_action action, app_change *extra,
+		   const char *actor_kind, const char *actor_name);
+/* The application as JSON for its owner (staff=false) or a reviewer (staff=true). */
+json_t *render_app(http_request *r, const app_row *a, bool staff);
+/* Loads an application and its kind; responds 404 when missing. */
+bool load_app(http_request *r, int64_t id, app_row *a, app_kind *kind);
+/* Reads the :id path parameter; responds 404 when it is not a positive integer. */
+bool path_id(http_request *r, int64_t *id);
+#endif

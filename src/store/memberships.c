@@ -1,0 +1,137 @@
+/* memberships.c — memberships (会籍) and their history, which is only ever appended to. */
+#include <stdio.h>
+#include <time.h>
+
+#include "store/store.h"
+
+#define MEMBERSHIP_COLS                                                                            \
+	"m.id, m.worker_id, m.org_id, COALESCE(m.unit_id, 0), m.joined_at, "                       \
+	"COALESCE(m.member_no, ''), m.status, o.name, m.is_current"
+
+static void read_membership(db_rows *r, membership_row *m)
+{
+	m->id = db_int(r, 0);
+	m->worker_id = db_int(r, 1);
+	m->org_id = db_int(r, 2);
+	m->unit_id = db_int(r, 3);
+	m->joined_at = db_int(r, 4);
+	snprintf(m->member_no, sizeof(m->member_no), "%s", db_text(r, 5));
+	snprintf(m->status, sizeof(m->status), "%s", db_text(r, 6));
+	snprintf(m->org_name, sizeof(m->org_name), "%s", db_text(r, 7));
+	m->current = db_int(r, 8) != 0;
+}
+
+store_rc store_membership_current(db_conn *c, int64_t worker_id, membership_row *out)
+{
+	db_rows *r;
+	if (db_query(c, &r,
+		     "SELECT " MEMBERSHIP_COLS " FROM membership m JOIN org o ON o.id = m.org_id "
+		     "WHERE m.worker_id = ? AND m.is_current = 1",
+		     DB_ARGS(DB_INT(worker_id))))
+		return STORE_ERR;
+	int rc = db_next(r);
+	if (rc == DB_ROW)
+		read_membership(r, out);
+	db_done(r);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOTFOUND : STORE_ERR;
+}
+
+store_rc store_membership_list(db_conn *c, int64_t worker_id, membership_row *out, int max,
+			       int *n)
+{
+	db_rows *r;
+	*n = 0;
+	if (db_query(c, &r,
+		     "SELECT " MEMBERSHIP_COLS " FROM membership m JOIN org o ON o.id = m.org_id "
+		     "WHERE m.worker_id = ? ORDER BY m.id DESC",
+		     DB_ARGS(DB_INT(worker_id))))
+		return STORE_ERR;
+	int rc;
+	while ((rc = db_next(r)) == DB_ROW && *n < max)
+		read_membership(r, &out[(*n)++]);
+	db_done(r);
+	return rc == DB_ERR ? STORE_ERR : STORE_OK;
+}
+
+static store_rc add_event(db_conn *c, int64_t membership_id, const char *status, int64_t org_id,
+			  int64_t unit_id, const char *ref, const char *note, int64_t now)
+{
+	return db_exec(c,
+		       "INSERT INTO membership_event (membership_id, at, status, org_id, unit_id, "
+		       "application_ref, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		       DB_ARGS(DB_INT(membership_id), DB_INT(now), DB_TEXT(status), DB_INT(org_id),
+			       unit_id ? DB_INT(unit_id) : DB_NULL, DB_TEXT(ref), DB_TEXT(note))) ==
+			       DB_OK
+		       ? STORE_OK
+		       : STORE_ERR;
+}
+
+store_rc store_membership_create(db_conn *c, int64_t worker_id, int64_t org_id, int64_t unit_id,
+				 const char *status, const char *application_ref, int64_t now,
+				 membership_row *out)
+{
+	db_rows *r;
+	int64_t id = 0;
+	if (db_query(c, &r,
+		     "INSERT INTO membership (worker_id, org_id, unit_id, status, joined_at, "
+		     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+		     "ON CONFLICT DO NOTHING RETURNING id",
+		     DB_ARGS(DB_INT(worker_id), DB_INT(org_id), unit_id ? DB_INT(unit_id) : DB_NULL,
+			     DB_TEXT(status), DB_INT(now), DB_INT(now), DB_INT(now))))
+		return STORE_ERR;
+	int rc = db_next(r);
+	if (rc == DB_ROW)
+		id = db_int(r, 0);
+	db_done(r);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? STORE_CONFLICT : STORE_ERR;
+	/* Member number: XM, the year joined (China Standard Time), the row id in 8 digits. */
+	time_t t = (time_t)(now + 8 * 3600);
+	struct tm tm;
+	char no[32];
+	gmtime_r(&t, &tm);
+	snprintf(no, sizeof(no), "XM%04d%08lld", tm.tm_year + 1900, (long long)id);
+	if (db_exec(c, "UPDATE membership SET member_no = ? WHERE id = ?",
+		    DB_ARGS(DB_TEXT(no), DB_INT(id))) != DB_OK ||
+	    add_event(c, id, status, org_id, unit_id, application_ref, "入会", now) != STORE_OK)
+		return STORE_ERR;
+	return store_membership_current(c, worker_id, out);
+}
+
+store_rc store_membership_change(db_conn *c, int64_t membership_id, const char *status,
+				 int64_t org_id, int64_t unit_id, bool current,
+				 const char *application_ref, const char *note, int64_t now)
+{
+	if (db_exec(c,
+		    "UPDATE membership SET status = ?, org_id = ?, unit_id = ?, is_current = ?, "
+		    "updated_at = ? WHERE id = ?",
+		    DB_ARGS(DB_TEXT(status), DB_INT(org_id), unit_id ? DB_INT(unit_id) : DB_NULL,
+			    DB_INT(current), DB_INT(now), DB_INT(membership_id))) != DB_OK)
+		return STORE_ERR;
+	return add_event(c, membership_id, status, org_id, unit_id, application_ref, note, now);
+}
+
+store_rc store_membership_events(db_conn *c, int64_t membership_id, membership_event_row *out,
+				 int max, int *n)
+{
+	db_rows *r;
+	*n = 0;
+	if (db_query(c, &r,
+		     "SELECT e.at, e.org_id, e.status, o.name, COALESCE(e.application_ref, ''), "
+		     "COALESCE(e.note, '') FROM membership_event e JOIN org o ON o.id = e.org_id "
+		     "WHERE e.membership_id = ? ORDER BY e.id",
+		     DB_ARGS(DB_INT(membership_id))))
+		return STORE_ERR;
+	int rc;
+	while ((rc = db_next(r)) == DB_ROW && *n < max) {
+		membership_event_row *e = &out[(*n)++];
+		e->at = db_int(r, 0);
+		e->org_id = db_int(r, 1);
+		snprintf(e->status, sizeof(e->status), "%s", db_text(r, 2));
+		snprintf(e->org_name, sizeof(e->org_name), "%s", db_text(r, 3));
+		snprintf(e->application_ref, sizeof(e->application_ref), "%s", db_text(r, 4));
+		snprintf(e->note, sizeof(e->note), "%s", db_text(r, 5));
+	}
+	db_done(r);
+	return rc == DB_ERR ? STORE_ERR : STORE_OK;
+}
