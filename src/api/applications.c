@@ -17,7 +17,7 @@ enum { TIMELINE_MAX = 64, AFFAIRS_PAGE = 10, AFFAIRS_PAGE_MAX = 50 };
 
 const app_kind_ops *kind_ops(app_kind k)
 {
-	return k == APP_KIND_JOIN ? &join_ops : NULL;
+	return k == APP_KIND_JOIN ? &join_ops : k == APP_KIND_TRANSFER ? &transfer_ops : NULL;
 }
 
 bool path_id(http_request *r, int64_t *id)

@@ -28,6 +28,10 @@ void h_join_agreement(http_request *r);
 void h_join_consent(http_request *r);
 void h_join_options(http_request *r);
 void h_membership_get(http_request *r);
+/* transfer.c — 会籍变更 */
+void h_transfer_eligibility(http_request *r);
+void h_transfer_agreement(http_request *r);
+void h_transfer_consent(http_request *r);
 /* applications.c — drafts, submit, withdraw, 我的办事 */
 void h_app_create(http_request *r);
 void h_app_get(http_request *r);

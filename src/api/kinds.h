@@ -30,6 +30,7 @@ typedef struct app_kind_ops {
 
 const app_kind_ops *kind_ops(app_kind k);
 extern const app_kind_ops join_ops;
+extern const app_kind_ops transfer_ops;
 bool join_eligible(http_request *r, const char **reason);
 
 /* Applies action to a (already loaded) inside the caller's transaction: checks the state

@@ -64,11 +64,14 @@ static bool query_int(http_request *r, const char *name, long def, long max, lon
 void h_units_search(http_request *r)
 {
 	const char *q = req_query(r, "q");
+	json_t *utf8 = q ? json_string(q) : NULL; /* NULL unless q is valid UTF-8 */
 	char norm[256];
-	if (!q || domain_search_normalise(q, norm, sizeof(norm)) < 0) {
+	if (!utf8 || domain_search_normalise(q, norm, sizeof(norm)) < 0) {
+		json_decref(utf8);
 		api_fail_msg(r, ERR_INVALID_FIELD, "q", "请输入单位名称关键字（1–50个字）或统一社会信用代码");
 		return;
 	}
+	json_decref(utf8);
 	long page, size;
 	if (!query_int(r, "page", 1, 1000, &page) ||
 	    !query_int(r, "page_size", UNITS_PAGE, UNITS_PAGE_MAX, &size))

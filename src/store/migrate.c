@@ -109,6 +109,11 @@ static const migration migrations[] = {
 	 "  at BIGINT NOT NULL, actor_kind TEXT NOT NULL, actor_id BIGINT, actor_name TEXT,"
 	 "  action TEXT NOT NULL, to_status TEXT NOT NULL, note TEXT);"
 	 "CREATE INDEX application_event_app ON application_event(application_id, id);"},
+	{4, "organisation notices",
+	 "CREATE TABLE org_notice (id @ID@, org_id BIGINT NOT NULL REFERENCES org(id),"
+	 "  at BIGINT NOT NULL, text TEXT NOT NULL, application_ref TEXT,"
+	 "  read_at BIGINT);"
+	 "CREATE INDEX org_notice_org ON org_notice(org_id, id);"},
 };
 
 static char *render(db_kind kind, const char *sql)

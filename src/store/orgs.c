@@ -94,6 +94,7 @@ static store_rc fetch_org(db_conn *c, const char *sql, db_param key, org_row *ou
 		snprintf(out->kind, sizeof(out->kind), "%s", db_text(r, 3));
 		out->parent_id = db_int(r, 4);
 		snprintf(out->region_code, sizeof(out->region_code), "%s", db_text(r, 5));
+		out->active = db_int(r, 6) != 0;
 	}
 	db_done(r);
 	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOTFOUND : STORE_ERR;
@@ -103,7 +104,7 @@ store_rc store_org_by_code(db_conn *c, const char *code, org_row *out)
 {
 	return fetch_org(c,
 			 "SELECT id, code, name, kind, COALESCE(parent_id, 0), "
-			 "COALESCE(region_code, '') FROM org WHERE code = ?",
+			 "COALESCE(region_code, ''), active FROM org WHERE code = ?",
 			 DB_TEXT(code), out);
 }
 
@@ -111,6 +112,16 @@ store_rc store_org_get(db_conn *c, int64_t id, org_row *out)
 {
 	return fetch_org(c,
 			 "SELECT id, code, name, kind, COALESCE(parent_id, 0), "
-			 "COALESCE(region_code, '') FROM org WHERE id = ?",
+			 "COALESCE(region_code, ''), active FROM org WHERE id = ?",
 			 DB_INT(id), out);
+}
+
+store_rc store_org_notice_add(db_conn *c, int64_t org_id, const char *text, const char *ref,
+			      int64_t now)
+{
+	return db_exec(c,
+		       "INSERT INTO org_notice (org_id, at, text, application_ref) VALUES (?, ?, ?, ?)",
+		       DB_ARGS(DB_INT(org_id), DB_INT(now), DB_TEXT(text), DB_TEXT(ref))) == DB_OK
+		       ? STORE_OK
+		       : STORE_ERR;
 }

@@ -157,6 +157,7 @@ store_rc store_region_count(db_conn *c, int64_t *n);
 typedef struct org_row {
 	int64_t id, parent_id;
 	char code[32], name[256], kind[16], region_code[16];
+	bool active;
 } org_row;
 store_rc store_org_create(db_conn *c, const org_row *o, int64_t now, int64_t *id);
 store_rc store_org_by_code(db_conn *c, const char *code, org_row *out);
@@ -297,6 +298,10 @@ store_rc store_membership_change(db_conn *c, int64_t membership_id, const char *
 				 const char *application_ref, const char *note, int64_t now);
 store_rc store_membership_events(db_conn *c, int64_t membership_id, membership_event_row *out,
 				 int max, int *n);
+
+/* A notice to an organisation's back office (e.g. a member below it was expelled). */
+store_rc store_org_notice_add(db_conn *c, int64_t org_id, const char *text, const char *ref,
+			      int64_t now);
 
 /* ---- meta, consent (同意记录), audit log (审计日志) ---- */
 store_rc store_meta_get(db_conn *c, const char *key, char *out, size_t outlen);
