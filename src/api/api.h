@@ -25,7 +25,8 @@ typedef struct route {
 	size_t body_cap; /* 0: the small JSON default */
 } route;
 
-enum { API_BODY_DEFAULT = 16 * 1024 };
+/* JSON bodies are small; only the appeal with two base64 photos of 5 MB is large. */
+enum { API_BODY_DEFAULT = 16 * 1024, API_BODY_UPLOAD = 14 * 1024 * 1024 };
 
 typedef enum { API_INLINE, API_WORKERS, API_HASHERS } api_dispatch;
 

@@ -130,7 +130,7 @@ json_t *render_app(http_request *r, const app_row *a, bool staff)
 			    ? json_pack("{s:I, s:s}", "id", (json_int_t)org.id, "name", org.name)
 			    : json_null();
 	json_t *out = json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s*, s:o, s:o, s:o, s:i, s:o}", "id",
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:i, s:o}", "id",
 		(json_int_t)a->id, "ref", a->ref, "kind", a->kind, "kind_label",
 		domain_app_kind_label(k), "status", a->status, "status_label",
 		domain_app_status_label(st), "data", data, "display",
@@ -138,6 +138,13 @@ json_t *render_app(http_request *r, const app_row *a, bool staff)
 		a->reason[0] ? a->reason : NULL, "org", o, "submitted_at",
 		iso_or_null(a->submitted_at), "decided_at", iso_or_null(a->decided_at), "version",
 		a->version, "timeline", timeline(r, a->id));
+	account_row w; /* 性别 and 出生日期 of the join form come from the applicant's ID number */
+	if (k == APP_KIND_JOIN && json_is_object(json_object_get(out, "display")) &&
+	    store_account_get(r->db, SUBJECT_WORKER, a->worker_id, &w) == STORE_OK) {
+		json_t *d = json_object_get(out, "display");
+		json_object_set_new(d, "gender", json_string(w.gender == 1 ? "男" : "女"));
+		json_object_set_new(d, "birth_date", json_string(w.birth_date));
+	}
 	char created[32];
 	iso(a->created_at, created);
 	json_object_set_new(out, "created_at", json_string(created));
@@ -207,6 +214,16 @@ static bool request_id_ok(const char *s)
 	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
 }
 
+/* A refusal may be a retry whose twin committed meanwhile (its consent is now used, its
+ * application now open): answer with that application, as a retry after it would get. */
+static bool retried(http_request *r, const char *request_id, app_row *a)
+{
+	if (store_app_by_request(r->db, r->subject_id, request_id, a) != STORE_OK)
+		return false;
+	respond_app(r, 200, a->id);
+	return true;
+}
+
 void h_app_create(http_request *r)
 {
 	static const field_spec spec[] = {
@@ -238,11 +255,15 @@ void h_app_create(http_request *r)
 	    store_consent_usable(r->db, json_integer_value(consent), r->subject_id,
 				 ops->agreement_document, &usable) != STORE_OK ||
 	    !usable) {
+		if (retried(r, v[1].s, a))
+			return;
 		api_fail_msg(r, ERR_CONSENT_REQUIRED, "consent_id", "请先阅读并点击【同意】申请书");
 		return;
 	}
 	const char *reason = NULL;
 	if (!ops->eligible(r, &reason)) {
+		if (retried(r, v[1].s, a))
+			return;
 		res_error(r, 409, "not_eligible", reason, NULL);
 		return;
 	}
@@ -471,7 +492,7 @@ void h_affairs(http_request *r)
 		domain_app_kind_parse(rows[i].kind, &k);
 		domain_app_status_parse(rows[i].status, &st);
 		json_array_append_new(
-			items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s*, s:o, s:o, s:i, s:o}",
+			items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:i, s:o}",
 					 "id", (json_int_t)rows[i].id, "ref", rows[i].ref, "kind",
 					 rows[i].kind, "kind_label", domain_app_kind_label(k), "status",
 					 rows[i].status, "status_label", domain_app_status_label(st),

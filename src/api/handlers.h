@@ -44,6 +44,22 @@ void h_review_queue(http_request *r);
 void h_review_get(http_request *r);
 void h_review_reveal(http_request *r);
 void h_review_decide(http_request *r);
+/* recover.c — 忘记密码, e-mail binding */
+void h_captcha_new(http_request *r);
+void h_recover_start(http_request *r);
+void h_recover_phone_code(http_request *r);
+void h_recover_phone_reset(http_request *r);
+void h_recover_email(http_request *r);
+void h_recover_email_reset(http_request *r);
+void h_recover_appeal_code(http_request *r);
+void h_recover_appeal(http_request *r);
+void h_account_email(http_request *r);
+void h_account_email_verify(http_request *r);
+/* appeals.c — 人工申诉 in the back office */
+void h_appeals_list(http_request *r);
+void h_appeal_get(http_request *r);
+void h_appeal_photo(http_request *r);
+void h_appeal_decide(http_request *r);
 /* public.c — reference data and texts, test hooks */
 void h_regions(http_request *r);
 void h_privacy_notice(http_request *r);

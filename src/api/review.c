@@ -106,7 +106,10 @@ void h_review_queue(http_request *r)
 		return;
 	}
 	if (q && *q) {
-		if (form_utf8_len(q) > 50) {
+		json_t *utf8 = json_string(q); /* NULL unless q is valid UTF-8 */
+		bool ok = utf8 && form_utf8_len(q) <= 50;
+		json_decref(utf8);
+		if (!ok) {
 			api_fail_msg(r, ERR_INVALID_FIELD, "q", "关键字不超过50个字");
 			return;
 		}

@@ -3,6 +3,7 @@
  * only for the two reasons that move to another unit), routing by the reason's reviewer, and
  * the effect of approval on the membership, kept as history. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/app.h"
@@ -55,16 +56,18 @@ static json_t *reasons_json(bool has_member, member_status st)
 	json_t *arr = json_array();
 	for (int i = 0; i < REASON_COUNT; i++) {
 		const transfer_rule *rule = domain_transfer_rule((transfer_reason)i);
-		const char *why = NULL;
+		const char *why = "您当前没有有效会籍，不能办理会籍变更";
 		bool ok = has_member && domain_transfer_allowed((transfer_reason)i, st, &why);
+		const char *unit_rule = rule->unit == UNIT_WITH_UNION	   ? "with_union"
+					: rule->unit == UNIT_WITHOUT_UNION ? "without_union"
+									   : NULL;
+		/* why and unit_rule are null (not left out) when there is none. */
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:s, s:b, s:s*, s:b, s:s*}", "key", rule->key,
+			arr, json_pack("{s:s, s:s, s:s, s:b, s:o, s:b, s:o}", "key", rule->key,
 				       "label", rule->label, "explanation", rule->explanation,
-				       "allowed", ok, "why", ok ? NULL : why, "needs_unit",
-				       rule->unit != UNIT_NONE, "unit_rule",
-				       rule->unit == UNIT_WITH_UNION	  ? "with_union"
-				       : rule->unit == UNIT_WITHOUT_UNION ? "without_union"
-									  : NULL));
+				       "allowed", ok, "why", ok ? json_null() : json_string(why),
+				       "needs_unit", rule->unit != UNIT_NONE, "unit_rule",
+				       unit_rule ? json_string(unit_rule) : json_null()));
 	}
 	return arr;
 }
@@ -373,9 +376,20 @@ static json_t *transfer_display(http_request *r, json_t *d)
 	const char *sc = json_string_value(json_object_get(d, "unit_street"));
 	json_object_set_new(out, "unit_district_name", json_string(dc ? app_region_name(dc) : ""));
 	json_object_set_new(out, "unit_street_name", json_string(sc ? app_region_name(sc) : ""));
+	/* The applicant's membership: in the review console the caller is a reviewer, so the
+	 * applicant is the owner of the application named by the path. */
+	int64_t worker_id = r->subject_id;
+	if (r->subject_kind != SUBJECT_WORKER) {
+		const char *p = req_param(r, "id");
+		app_row *a = arena_alloc(&r->mem, sizeof(app_row));
+		worker_id = p && store_app_get(r->db, strtoll(p, NULL, 10), a) == STORE_OK
+				    ? a->worker_id
+				    : 0;
+	}
 	membership_row m;
 	member_status st;
-	if (current_membership(r, &m, &st))
+	if (worker_id && store_membership_current(r->db, worker_id, &m) == STORE_OK &&
+	    domain_member_status_parse(m.status, &st))
 		json_object_set_new(out, "current",
 				    json_pack("{s:s, s:s, s:s}", "member_no", m.member_no,
 					      "status_label", domain_member_status_label(st), "org",

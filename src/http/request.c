@@ -99,3 +99,12 @@ void res_redirect(http_request *r, int status, const char *location)
 	r->status = status;
 	r->location = arena_strdup(&r->mem, location);
 }
+
+void res_bytes(http_request *r, int status, const char *content_type, void *data, size_t len)
+{
+	free(r->resp);
+	r->status = status;
+	r->content_type = arena_strdup(&r->mem, content_type);
+	r->resp = data;
+	r->resp_len = len;
+}

@@ -76,4 +76,6 @@ void res_error_retry(http_request *r, int status, const char *code, const char *
 		     int64_t retry_after);
 void res_cookie(http_request *r, const char *name, const char *value, int max_age, bool secure);
 void res_redirect(http_request *r, int status, const char *location);
+/* A binary body (malloc'd; the response takes it). */
+void res_bytes(http_request *r, int status, const char *content_type, void *data, size_t len);
 #endif

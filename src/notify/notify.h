@@ -1,5 +1,5 @@
 /* notify.h — delivery of the outbox: SMS providers (development file, HTTP gateway), mail
- * providers (development .eml files; SMTP comes with password recovery), and the sender
+ * providers (development .eml files, SMTP with libcurl), and the sender
  * thread that claims due messages and delivers each once. */
 #ifndef GONGHUI_NOTIFY_NOTIFY_H
 #define GONGHUI_NOTIFY_NOTIFY_H
@@ -23,6 +23,7 @@ int notify_check_config(const config *cfg, char *err, size_t errlen);
 int notify_sms_dev(const config *cfg, const notify_message *m, char *err, size_t errlen);
 int notify_sms_http(const config *cfg, const notify_message *m, char *err, size_t errlen);
 int notify_mail_dev(const config *cfg, const notify_message *m, char *err, size_t errlen);
+int notify_mail_smtp(const config *cfg, const notify_message *m, char *err, size_t errlen);
 
 /* Starts the sender thread; notify_wake makes it look at the outbox now. */
 void notify_start(const config *cfg, db *d);

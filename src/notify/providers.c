@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <sodium.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,14 @@ int notify_check_config(const config *cfg, char *err, size_t errlen)
 	}
 	if (strcmp(cfg->mail_provider, "dev") == 0 && !dev_ok) {
 		snprintf(err, errlen, "the development mail provider runs only in dev and test modes");
+		return -1;
+	}
+	if (strcmp(cfg->mail_provider, "smtp") == 0 && !*cfg->smtp_url) {
+		snprintf(err, errlen, "GONGHUI_SMTP_URL is required with the smtp provider");
+		return -1;
+	}
+	if (strcmp(cfg->mail_provider, "dev") != 0 && strcmp(cfg->mail_provider, "smtp") != 0) {
+		snprintf(err, errlen, "GONGHUI_MAIL_PROVIDER must be dev or smtp");
 		return -1;
 	}
 	return 0;
@@ -126,21 +136,102 @@ int notify_sms_http(const config *cfg, const notify_message *m, char *err, size_
 	return 0;
 }
 
+/* RFC 5322 message with a UTF-8 subject (RFC 2047 base64) and an 8-bit UTF-8 body. */
+static char *mail_message(const config *cfg, const notify_message *m)
+{
+	char at[64], subject[1024], id[96];
+	time_t t = (time_t)clock_now();
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(at, sizeof(at), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	sodium_bin2base64(subject, sizeof(subject), (const unsigned char *)m->subject,
+			  strlen(m->subject) < 700 ? strlen(m->subject) : 700,
+			  sodium_base64_VARIANT_ORIGINAL);
+	const char *domain = strchr(cfg->mail_from, '@');
+	snprintf(id, sizeof(id), "<outbox-%lld%s>", (long long)m->id, domain ? domain : "@localhost");
+	size_t n = strlen(m->body) + 2048;
+	char *msg = malloc(n);
+	if (!msg)
+		return NULL;
+	snprintf(msg, n,
+		 "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\nDate: %s\r\nMessage-ID: %s\r\n"
+		 "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		 "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
+		 cfg->mail_from, m->to, subject, at, id, m->body);
+	return msg;
+}
+
+typedef struct upload {
+	const char *data;
+	size_t left;
+} upload;
+
+static size_t read_upload(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	upload *u = userdata;
+	size_t n = size * nmemb < u->left ? size * nmemb : u->left;
+	memcpy(ptr, u->data, n);
+	u->data += n;
+	u->left -= n;
+	return n;
+}
+
+int notify_mail_smtp(const config *cfg, const notify_message *m, char *err, size_t errlen)
+{
+	char *msg = mail_message(cfg, m);
+	CURL *curl = curl_easy_init();
+	if (!msg || !curl) {
+		free(msg);
+		curl_easy_cleanup(curl);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	upload u = {msg, strlen(msg)};
+	struct curl_slist *rcpt = curl_slist_append(NULL, m->to);
+	curl_easy_setopt(curl, CURLOPT_URL, cfg->smtp_url);
+	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, cfg->mail_from);
+	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
+	curl_easy_setopt(curl, CURLOPT_READDATA, &u);
+	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	if (cfg->smtp_starttls)
+		curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (*cfg->smtp_user) {
+		curl_easy_setopt(curl, CURLOPT_USERNAME, cfg->smtp_user);
+		curl_easy_setopt(curl, CURLOPT_PASSWORD, cfg->smtp_password);
+	}
+	CURLcode rc = curl_easy_perform(curl);
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(curl);
+	free(msg);
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "smtp: %s", curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
 int notify_mail_dev(const config *cfg, const notify_message *m, char *err, size_t errlen)
 {
-	char dir[4096], path[4200], at[32];
+	char dir[4096], path[4200];
 	snprintf(dir, sizeof(dir), "%s/mail", cfg->data_dir);
 	mkdir(dir, 0700);
 	snprintf(path, sizeof(path), "%s/%lld.eml", dir, (long long)m->id);
-	FILE *f = fopen(path, "w");
-	if (!f) {
+	char *msg = mail_message(cfg, m);
+	int fd = msg ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+	if (fd < 0) {
+		free(msg);
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	clock_iso8601(clock_now(), at);
-	fprintf(f,
-		"From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n"
-		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
-		cfg->mail_from, m->to, m->subject, at, m->body);
-	return fclose(f) == 0 ? 0 : -1;
+	size_t n = strlen(msg);
+	int rc = write(fd, msg, n) == (ssize_t)n ? 0 : -1;
+	close(fd);
+	free(msg);
+	if (rc)
+		snprintf(err, errlen, "%s: short write", path);
+	return rc;
 }

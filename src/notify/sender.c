@@ -26,7 +26,7 @@ static notify_send_fn provider_for(const char *channel)
 	if (strcmp(channel, "sms") == 0)
 		return strcmp(cfg->sms_provider, "http") == 0 ? notify_sms_http : notify_sms_dev;
 	if (strcmp(channel, "mail") == 0)
-		return notify_mail_dev;
+		return strcmp(cfg->mail_provider, "smtp") == 0 ? notify_mail_smtp : notify_mail_dev;
 	return NULL;
 }
 

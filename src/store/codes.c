@@ -184,5 +184,18 @@ store_rc store_expire_old(db_conn *c, int64_t now)
 	if (rc == DB_OK)
 		rc = db_exec(c, "DELETE FROM session WHERE created_at < ?",
 			     DB_ARGS(DB_INT(now - 2 * 86400)));
+	if (rc == DB_OK)
+		rc = db_exec(c, "DELETE FROM captcha WHERE expires_at < ?", DB_ARGS(DB_INT(day_ago)));
+	if (rc == DB_OK)
+		rc = db_exec(c, "DELETE FROM recovery WHERE expires_at < ?", DB_ARGS(DB_INT(day_ago)));
+	if (rc == DB_OK)
+		rc = db_exec(c, "DELETE FROM mail_token WHERE expires_at < ?",
+			     DB_ARGS(DB_INT(now - 30 * 86400)));
+	/* ID-card photos of decided appeals are kept 30 days (SPEC §7). */
+	if (rc == DB_OK)
+		rc = db_exec(c,
+			     "DELETE FROM appeal_photo WHERE appeal_id IN (SELECT id FROM appeal "
+			     "WHERE decided_at IS NOT NULL AND decided_at < ?)",
+			     DB_ARGS(DB_INT(now - 30 * 86400)));
 	return rc == DB_OK ? STORE_OK : STORE_ERR;
 }

@@ -114,6 +114,29 @@ static const migration migrations[] = {
 	 "  at BIGINT NOT NULL, text TEXT NOT NULL, application_ref TEXT,"
 	 "  read_at BIGINT);"
 	 "CREATE INDEX org_notice_org ON org_notice(org_id, id);"},
+	{5, "password recovery, e-mail binding and appeals",
+	 "CREATE TABLE captcha (id_hash @BLOB@ PRIMARY KEY, answer_hash @BLOB@ NOT NULL,"
+	 "  client TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+	 "  used INTEGER NOT NULL DEFAULT 0);"
+	 "CREATE INDEX captcha_client ON captcha(client, created_at);"
+	 /* A started recovery; worker_id is NULL for usernames that match nobody, so the
+	  * following pages behave the same either way. */
+	 "CREATE TABLE recovery (token_hash @BLOB@ PRIMARY KEY, worker_id BIGINT,"
+	 "  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);"
+	 "CREATE TABLE mail_token (token_hash @BLOB@ PRIMARY KEY,"
+	 "  worker_id BIGINT NOT NULL REFERENCES worker(id), purpose TEXT NOT NULL, email TEXT,"
+	 "  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT);"
+	 "CREATE TABLE appeal (id @ID@, ref TEXT UNIQUE, name TEXT NOT NULL,"
+	 "  id_cipher @BLOB@ NOT NULL, id_index @BLOB@ NOT NULL, id_masked TEXT NOT NULL,"
+	 "  phone TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL,"
+	 "  decision_reason TEXT, worker_id BIGINT, decided_by BIGINT, client TEXT NOT NULL,"
+	 "  created_at BIGINT NOT NULL, decided_at BIGINT);"
+	 "CREATE INDEX appeal_status ON appeal(status, id);"
+	 "CREATE TABLE appeal_photo (id @ID@,"
+	 "  appeal_id BIGINT NOT NULL REFERENCES appeal(id) ON DELETE CASCADE,"
+	 "  n INTEGER NOT NULL, mime TEXT NOT NULL, data @BLOB@ NOT NULL);"
+	 "CREATE INDEX appeal_photo_appeal ON appeal_photo(appeal_id, n);"
+	 "CREATE INDEX worker_email ON worker(email);"},
 };
 
 static char *render(db_kind kind, const char *sql)

@@ -303,6 +303,63 @@ store_rc store_membership_events(db_conn *c, int64_t membership_id, membership_e
 store_rc store_org_notice_add(db_conn *c, int64_t org_id, const char *text, const char *ref,
 			      int64_t now);
 
+/* ---- password recovery (找回密码), mail tokens, appeals (人工申诉) ---- */
+store_rc store_captcha_create(db_conn *c, const unsigned char id_hash[CRYPTO_HASH_LEN],
+			      const unsigned char answer_hash[CRYPTO_HASH_LEN], const char *client,
+			      int64_t now, int64_t ttl);
+/* Captchas this client made since `since`. */
+store_rc store_captcha_count(db_conn *c, const char *client, int64_t since, int64_t *n);
+/* Uses the captcha up (right or wrong: one use) and says whether the answer matched. */
+store_rc store_captcha_consume(db_conn *c, const unsigned char id_hash[CRYPTO_HASH_LEN],
+			       const unsigned char answer_hash[CRYPTO_HASH_LEN], int64_t now,
+			       bool *ok);
+store_rc store_recovery_create(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+			       int64_t worker_id, int64_t now, int64_t ttl);
+/* A live recovery: *worker_id is 0 when the username matched nobody. */
+store_rc store_recovery_get(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN], int64_t now,
+			    int64_t *worker_id);
+store_rc store_recovery_delete_for(db_conn *c, int64_t worker_id);
+
+typedef enum { MAIL_TOKEN_OK, MAIL_TOKEN_UNKNOWN, MAIL_TOKEN_USED, MAIL_TOKEN_EXPIRED } mail_token_state;
+store_rc store_mail_token_create(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				 int64_t worker_id, const char *purpose, const char *email,
+				 int64_t now, int64_t ttl);
+/* Uses a token once; says why not when it cannot. email (256 bytes) gets the token's e-mail. */
+store_rc store_mail_token_consume(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				  const char *purpose, int64_t now, mail_token_state *state,
+				  int64_t *worker_id, char email[256]);
+store_rc store_worker_by_email(db_conn *c, const char *email, account_row *out);
+/* Sets the verified e-mail; STORE_CONFLICT when another worker has it verified. */
+store_rc store_worker_set_email(db_conn *c, int64_t worker_id, const char *email, int64_t now);
+
+typedef struct appeal_row {
+	int64_t id, worker_id, decided_by, created_at, decided_at;
+	char ref[32], name[256], id_masked[20], phone[16], reason[1024], status[16];
+	char decision_reason[640];
+	unsigned char id_index[CRYPTO_HASH_LEN];
+	int photos;
+} appeal_row;
+
+typedef struct appeal_new {
+	const char *name, *id_masked, *phone, *reason, *client;
+	const unsigned char *id_cipher, *id_index;
+	size_t id_cipher_len;
+} appeal_new;
+
+store_rc store_appeal_create(db_conn *c, const appeal_new *a, int64_t now, int64_t *id,
+			     char ref[32]);
+store_rc store_appeal_photo_add(db_conn *c, int64_t appeal_id, int n, const char *mime,
+				const void *data, size_t len);
+store_rc store_appeal_get(db_conn *c, int64_t id, appeal_row *out);
+store_rc store_appeal_list(db_conn *c, const char *status, int offset, int limit, appeal_row *out,
+			   int *n, int64_t *total);
+/* Copies photo n into a malloc'd buffer (*data, caller frees). */
+store_rc store_appeal_photo(db_conn *c, int64_t appeal_id, int n, char mime[32], void **data,
+			    size_t *len);
+/* Decides a pending appeal; STORE_CONFLICT when it was decided meanwhile. */
+store_rc store_appeal_decide(db_conn *c, int64_t id, const char *status, const char *reason,
+			     int64_t worker_id, int64_t staff_id, int64_t now);
+
 /* ---- meta, consent (同意记录), audit log (审计日志) ---- */
 store_rc store_meta_get(db_conn *c, const char *key, char *out, size_t outlen);
 store_rc store_meta_put(db_conn *c, const char *key, const char *value);

@@ -42,6 +42,7 @@ static const setting settings[] = {
 	S("GONGHUI_SMTP_USER", smtp_user, ""),
 	S("GONGHUI_SMTP_PASSWORD", smtp_password, ""),
 	S("GONGHUI_MAIL_FROM", mail_from, "noreply@localhost"),
+	L("GONGHUI_SMTP_STARTTLS", smtp_starttls, "0", 0, 1),
 	L("GONGHUI_ARGON2_OPS", argon_ops, "2", 1, 10),
 	L("GONGHUI_ARGON2_MEM_KIB", argon_mem_kib, "19456", 8, 4194304),
 	L("GONGHUI_HTTP_THREADS", http_threads, "0", 0, 256),

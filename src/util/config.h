@@ -28,6 +28,7 @@ typedef struct config {
 	char *smtp_user;
 	char *smtp_password;
 	char *mail_from;
+	long smtp_starttls; /* 1: require STARTTLS on smtp:// */
 	long argon_ops;
 	long argon_mem_kib;
 	long http_threads;   /* libmicrohttpd thread pool */
