@@ -12,6 +12,7 @@
 #include "api/session.h"
 #include "security/crypto.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 app APP;
 
@@ -145,6 +146,16 @@ static void run_checked(http_request *r)
 	const route *rt = r->route;
 	if ((rt->flags & ROUTE_TEST) && APP.cfg->mode != MODE_TEST) {
 		api_fail_msg(r, ERR_NOT_FOUND, NULL, "请求的接口不存在");
+		return;
+	}
+	/* Query strings and path segments have not been through the JSON parser's UTF-8 check. */
+	for (int i = 0; i < r->nquery; i++)
+		if (!utf8_valid(r->query[i].value)) {
+			api_fail_msg(r, ERR_INVALID_FIELD, r->query[i].key, "参数含有无效字符");
+			return;
+		}
+	if (!utf8_valid(r->path)) {
+		api_fail(r, ERR_NOT_FOUND, NULL);
 		return;
 	}
 	const char *origin = req_header(r, "Origin");

@@ -134,17 +134,10 @@ json_t *render_app(http_request *r, const app_row *a, bool staff)
 		(json_int_t)a->id, "ref", a->ref, "kind", a->kind, "kind_label",
 		domain_app_kind_label(k), "status", a->status, "status_label",
 		domain_app_status_label(st), "data", data, "display",
-		ops && ops->display ? ops->display(r, data) : json_object(), "reason",
+		ops && ops->display ? ops->display(r, a, data) : json_object(), "reason",
 		a->reason[0] ? a->reason : NULL, "org", o, "submitted_at",
 		iso_or_null(a->submitted_at), "decided_at", iso_or_null(a->decided_at), "version",
 		a->version, "timeline", timeline(r, a->id));
-	account_row w; /* 性别 and 出生日期 of the join form come from the applicant's ID number */
-	if (k == APP_KIND_JOIN && json_is_object(json_object_get(out, "display")) &&
-	    store_account_get(r->db, SUBJECT_WORKER, a->worker_id, &w) == STORE_OK) {
-		json_t *d = json_object_get(out, "display");
-		json_object_set_new(d, "gender", json_string(w.gender == 1 ? "男" : "女"));
-		json_object_set_new(d, "birth_date", json_string(w.birth_date));
-	}
 	char created[32];
 	iso(a->created_at, created);
 	json_object_set_new(out, "created_at", json_string(created));

@@ -364,9 +364,14 @@ static bool join_approve(http_request *r, const app_row *a, json_t *d)
 				       &m) == STORE_OK;
 }
 
-static json_t *join_display(http_request *r, json_t *d)
+static json_t *join_display(http_request *r, const app_row *a, json_t *d)
 {
 	json_t *out = json_object();
+	account_row w; /* 性别 and 出生日期 of the join form come from the applicant's ID number */
+	if (store_account_get(r->db, SUBJECT_WORKER, a->worker_id, &w) == STORE_OK) {
+		json_object_set_new(out, "gender", json_string(w.gender == 1 ? "男" : "女"));
+		json_object_set_new(out, "birth_date", json_string(w.birth_date));
+	}
 	json_t *unit = json_object_get(d, "unit_id");
 	unit_row u;
 	if (json_is_integer(unit) && store_unit_get(r->db, json_integer_value(unit), &u) == STORE_OK)

@@ -24,8 +24,8 @@ typedef struct app_kind_ops {
 	bool (*approve)(http_request *r, const app_row *a, json_t *data);
 	/* Chinese text for the page after 提交. */
 	const char *next_steps;
-	/* Extra display fields for the detail page (names of codes). */
-	json_t *(*display)(http_request *r, json_t *data);
+	/* Extra display fields for the detail page (names of codes, the applicant's facts). */
+	json_t *(*display)(http_request *r, const app_row *a, json_t *data);
 } app_kind_ops;
 
 const app_kind_ops *kind_ops(app_kind k);

@@ -62,8 +62,12 @@ static bool load_scoped(http_request *r, reviewer *rv, app_row *a, app_kind *k)
 static int64_t parse_date(const char *s, bool end_of_day)
 {
 	int y, m, d;
-	if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || strlen(s) != 10 || m < 1 || m > 12 ||
-	    d < 1 || d > 31 || y < 2000 || y > 2200)
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    strspn(s, "0123456789") != 4 || strspn(s + 5, "0123456789") != 2 ||
+	    strspn(s + 8, "0123456789") != 2 || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    m < 1 || m > 12 || y < 2000 || y > 2200 || d < 1 ||
+	    d > mdays[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return -1;
 	/* days since the epoch (civil calendar), at 00:00 China Standard Time */
 	y -= m <= 2;
@@ -146,7 +150,7 @@ void h_review_queue(http_request *r)
 			clock_iso8601(rows[i].app.submitted_at, at);
 		json_array_append_new(
 			items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s}, s:s, "
-					 "s:s*}",
+					 "s:s?}",
 					 "id", (json_int_t)rows[i].app.id, "ref", rows[i].app.ref,
 					 "kind", rows[i].app.kind, "kind_label",
 					 domain_app_kind_label(ak), "status", rows[i].app.status,
@@ -257,9 +261,24 @@ void h_review_reveal(http_request *r)
 	res_json(r, 200, json_pack("{s:s}", "id_number", id));
 }
 
+/* The reason as the SMS quotes it: at most 60 characters, cut at a character boundary (the
+ * whole reason is in 我的办事; a 200-character one would overflow the SMS buffer mid-character). */
+static const char *sms_reason(http_request *r, const char *reason)
+{
+	const unsigned char *p = (const unsigned char *)reason;
+	for (int n = 0; *p && n < 60; n++)
+		for (p++; (*p & 0xC0) == 0x80; p++)
+			;
+	if (!*p)
+		return reason;
+	return arena_printf(&r->mem, "%.*s……", (int)(p - (const unsigned char *)reason), reason);
+}
+
 static const char *decision_sms(app_action act, const app_row *a, const char *reason,
 				http_request *r)
 {
+	if (reason)
+		reason = sms_reason(r, reason);
 	switch (act) {
 	case ACT_APPROVE:
 		return arena_printf(&r->mem, "您的%s（编号%s）已审核通过。", a->kind[0] == 'j' ? "入会申请" : "会籍变更申请", a->ref);
@@ -299,7 +318,8 @@ void h_review_decide(http_request *r)
 		return;
 	}
 	const char *reason = v[0].present ? v[0].s : NULL;
-	if (domain_app_reason_required(act) && (!reason || form_utf8_len(reason) > 200)) {
+	if (domain_app_reason_required(act) &&
+	    (!reason || !reason[strspn(reason, " \t\r\n")] || form_utf8_len(reason) > 200)) {
 		api_fail_msg(r, ERR_REQUIRED, "reason", "请填写原因（不超过200个字）");
 		return;
 	}

@@ -185,8 +185,8 @@ static bool transfer_check(http_request *r, json_t *d, bool submit)
 			   !domain_transfer_reason_parse(json_string_value(rv), &reason)))
 		return bad(r, "data.reason", "请从列表中选择变更原因");
 	const transfer_rule *rule = domain_transfer_rule(reason);
+	membership_row m;
 	if (has_reason) {
-		membership_row m;
 		member_status st;
 		const char *why = NULL;
 		if (!current_membership(r, &m, &st))
@@ -199,12 +199,15 @@ static bool transfer_check(http_request *r, json_t *d, bool submit)
 			json_object_del(d, "unit_district");
 			json_object_del(d, "unit_street");
 		}
-		json_t *uv = json_object_get(d, "unit_id");
-		if (uv && !json_is_null(uv)) {
-			unit_row u;
-			if (!json_is_integer(uv) ||
-			    store_unit_get(r->db, json_integer_value(uv), &u) != STORE_OK)
-				return bad(r, "data.unit_id", "请通过【搜索】选择转入单位");
+	}
+	/* The unit's format is checked even before a reason is chosen (as for joining). */
+	json_t *uv = json_object_get(d, "unit_id");
+	if (uv && !json_is_null(uv)) {
+		unit_row u;
+		if (!json_is_integer(uv) ||
+		    store_unit_get(r->db, json_integer_value(uv), &u) != STORE_OK)
+			return bad(r, "data.unit_id", "请通过【搜索】选择转入单位");
+		if (has_reason) {
 			if (rule->unit == UNIT_WITH_UNION && (!u.has_union || !u.union_org_id))
 				return bad(r, "data.unit_id",
 					   "该单位尚未建会，请选择变更原因“转入单位未建会”");
@@ -357,7 +360,7 @@ static bool transfer_approve(http_request *r, const app_row *a, json_t *d)
 	return true;
 }
 
-static json_t *transfer_display(http_request *r, json_t *d)
+static json_t *transfer_display(http_request *r, const app_row *a, json_t *d)
 {
 	json_t *out = json_object();
 	transfer_reason reason;
@@ -376,19 +379,10 @@ static json_t *transfer_display(http_request *r, json_t *d)
 	const char *sc = json_string_value(json_object_get(d, "unit_street"));
 	json_object_set_new(out, "unit_district_name", json_string(dc ? app_region_name(dc) : ""));
 	json_object_set_new(out, "unit_street_name", json_string(sc ? app_region_name(sc) : ""));
-	/* The applicant's membership: in the review console the caller is a reviewer, so the
-	 * applicant is the owner of the application named by the path. */
-	int64_t worker_id = r->subject_id;
-	if (r->subject_kind != SUBJECT_WORKER) {
-		const char *p = req_param(r, "id");
-		app_row *a = arena_alloc(&r->mem, sizeof(app_row));
-		worker_id = p && store_app_get(r->db, strtoll(p, NULL, 10), a) == STORE_OK
-				    ? a->worker_id
-				    : 0;
-	}
+	/* The applicant's membership, shown beside the requested change. */
 	membership_row m;
 	member_status st;
-	if (worker_id && store_membership_current(r->db, worker_id, &m) == STORE_OK &&
+	if (store_membership_current(r->db, a->worker_id, &m) == STORE_OK &&
 	    domain_member_status_parse(m.status, &st))
 		json_object_set_new(out, "current",
 				    json_pack("{s:s, s:s, s:s}", "member_no", m.member_no,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
 import {
-  expectError, freshPhone, freshHour, freshId, freshPassword, idFor, checkChar, maskId, maskPhone,
+  expectError, freshPhone, freshHour, freshId, freshPassword, idFor, maskId, maskPhone,
   registrationToken, register,
 } from './helpers.mjs';
 
@@ -45,7 +45,10 @@ test('registration logs in: 201, user, csrf_token, cookie; the account reads bac
   assert.equal(typeof r.body.csrf_token, 'string');
   assert.match(r.headers.getSetCookie()[0] || '', /^gh_session=/);
   const u = r.body.user;
-  assert.deepEqual(Object.keys(u).sort(), ['birth_date', 'email', 'gender', 'id', 'id_number', 'is_member', 'name', 'phone']);
+  for (const k of ['birth_date', 'email', 'gender', 'id', 'id_number', 'is_member', 'name', 'phone']) assert.ok(k in u, k);
+  // Nothing in it reveals the full ID number, the phone or the password hash.
+  const text = JSON.stringify(r.body);
+  assert.ok(!text.includes(id) && !text.includes(id.slice(6, 14)) && !text.includes(phone) && !/argon2/.test(text), text);
   assert.equal(u.name, '王小明');
   assert.equal(u.phone, maskPhone(phone));
   assert.equal(u.id_number, maskId(id));
@@ -266,4 +269,37 @@ test('names: 2–30 characters of Chinese, letters, spaces and the middle dot', 
   const t2 = await newToken();
   const r2 = await t2.c.post(REG, body(t2.token, { name: 'Mary Ann Smith' }));
   assert.equal(r2.status, 201, r2.text);
+  for (const name of ['王'.repeat(30), '王五']) {
+    const t = await newToken();
+    const rn = await t.c.post(REG, body(t.token, { name }));
+    assert.equal(rn.status, 201, name + ': ' + rn.text);
+  }
+});
+
+test('racing registrations: one token used twice at once → exactly one account', async () => {
+  const { token } = await newToken();
+  const b = body(token);
+  const rs = await Promise.all([0, 1, 2, 3].map((i) => new Client(srv.url).post(REG, { ...b, id_number: freshId() })));
+  assert.deepEqual(rs.map((r) => r.status).sort(), [201, 400, 400, 400], rs.map((r) => r.text).join('\n'));
+  for (const r of rs.filter((x) => x.status !== 201)) expectError(r, 400, 'token_invalid', 'registration_token');
+});
+
+test('racing registrations: one ID number, two phones at once → one 201, one 409 id_number_taken', async () => {
+  const a = await newToken();
+  const b = await newToken();
+  const id = freshId();
+  const rs = await Promise.all([a.c.post(REG, body(a.token, { id_number: id })), b.c.post(REG, body(b.token, { id_number: id }))]);
+  assert.deepEqual(rs.map((r) => r.status).sort(), [201, 409], rs.map((r) => r.text).join('\n'));
+  expectError(rs.find((r) => r.status === 409), 409, 'id_number_taken', 'id_number');
+});
+
+test('racing registrations: one phone, two tokens at once → one 201, one 409 phone_taken', async () => {
+  const phone = freshPhone();
+  const c1 = new Client(srv.url), c2 = new Client(srv.url);
+  const t1 = await registrationToken(srv, c1, phone);
+  await srv.advance(60);
+  const t2 = await registrationToken(srv, c2, phone);
+  const rs = await Promise.all([c1.post(REG, body(t1)), c2.post(REG, body(t2))]);
+  assert.deepEqual(rs.map((r) => r.status).sort(), [201, 409], rs.map((r) => r.text).join('\n'));
+  expectError(rs.find((r) => r.status === 409), 409, 'phone_taken');
 });

@@ -150,8 +150,12 @@ test('a second send within 60 s is refused with retry_after; after 60 s it is al
   const c = new Client(srv.url);
   const phone = freshPhone();
   assert.equal((await send(c, phone)).status, 202);
-  await srv.advance(5);
   let r = await send(c, phone);
+  expectError(r, 429, 'rate_limited', undefined, 'right away');
+  assert.ok(r.body.error.retry_after >= 58 && r.body.error.retry_after <= 60, 'retry_after ≈ 60: ' + r.text);
+  assert.match(r.body.error.message, new RegExp(`${r.body.error.retry_after}秒`), 'the message names the wait');
+  await srv.advance(5);
+  r = await send(c, phone);
   expectError(r, 429, 'rate_limited');
   assert.ok(Number.isInteger(r.body.error.retry_after), r.text);
   assert.ok(r.body.error.retry_after >= 53 && r.body.error.retry_after <= 55, 'retry_after ≈ 55: ' + r.text);
@@ -238,4 +242,12 @@ test('the reply is the same for a known and an unknown phone', async () => {
   assert.equal(digitless(a2.text), digitless(b2.text));
   // Both got a code.
   assert.match(await srv.waitForSms(unknown), /^\d{6}$/);
+});
+
+test('one code used by several clients at once logs in exactly once', async () => {
+  const w = await register(srv);
+  await srv.advance(60);
+  const code = await sendCode(srv, new Client(srv.url), w.phone);
+  const rs = await Promise.all([0, 1, 2, 3, 4].map(() => login(new Client(srv.url), w.phone, code)));
+  assert.deepEqual(rs.map((r) => r.status).sort(), [200, 400, 400, 400, 400], rs.map((r) => r.text).join('\n'));
 });

@@ -88,3 +88,18 @@ test('a code never sent does not log in', async () => {
     expectError(await new Client(srv.url).post('/api/v1/auth/sms-login', { phone: w.phone, code }), 400, 'code_invalid', 'code');
   }
 });
+
+test('a wrong code gets the same answer for a known and an unknown phone', async () => {
+  const w = await register(srv);
+  await srv.advance(60);
+  const unknown = freshPhone();
+  const c = new Client(srv.url);
+  const k = await sendCode(srv, c, w.phone);
+  const u = await sendCode(srv, c, unknown);
+  const wrong = (code) => String((Number(code) + 1) % 1e6).padStart(6, '0');
+  const a = await c.post('/api/v1/auth/sms-login', { phone: w.phone, code: wrong(k) });
+  const b = await c.post('/api/v1/auth/sms-login', { phone: unknown, code: wrong(u) });
+  assert.equal(a.status, 400);
+  assert.equal(a.text, b.text);
+});
+
