@@ -21,6 +21,7 @@
 #include "notify/notify.h"
 #include "security/crypto.h"
 #include "security/password.h"
+#include "seed/bulk.h"
 #include "seed/seed.h"
 #include "seed/units_import.h"
 #include "store/backup.h"
@@ -45,6 +46,10 @@ static const char usage[] =
 	"  units import FILE.csv import units (name,credit_code,district_code,street_code,\n"
 	"                        address,has_union,union_name); all or nothing\n"
 	"  units generate N [SEED]  write N synthetic units as CSV to stdout\n"
+	"  bulk --units N --members N --applications N [--seed S]\n"
+	"                        add up to 1000000 of each for benchmarks (units with unions\n"
+	"                        and search grams, workers with memberships, join\n"
+	"                        applications); every bulk worker's password is " BULK_PASSWORD "\n"
 	"  --help, --version\n"
 	"\n"
 	"configuration: GONGHUI_* environment variables or KEY=VALUE lines in --config FILE\n"
@@ -308,6 +313,50 @@ static int cmd_units(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_bulk(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"units", required_argument, NULL, 'u'},
+						 {"members", required_argument, NULL, 'm'},
+						 {"applications", required_argument, NULL, 'a'},
+						 {"seed", required_argument, NULL, 's'},
+						 {NULL, 0, NULL, 0}};
+	static const char usage_bulk[] =
+		"bulk --units N --members N --applications N [--seed S], N from 0 to 1000000";
+	bulk_opts o = {0};
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		char *end = NULL;
+		unsigned long long v = ch == '?' ? 0 : strtoull(optarg, &end, 10);
+		if (!end || end == optarg || *end || (ch != 's' && v > BULK_MAX_ROWS))
+			return fail("usage", usage_bulk);
+		switch (ch) {
+		case 'u': o.units = (long)v; break;
+		case 'm': o.members = (long)v; break;
+		case 'a': o.applications = (long)v; break;
+		default: o.seed = v;
+		}
+	}
+	if (optind < argc)
+		return fail("usage", usage_bulk);
+	/* No server here: let Ctrl-C stop a long run (an open transaction is simply lost). */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (load_key() || open_database(true) || check_field_key())
+		return 1;
+	password_configure((unsigned long)cfg.argon_ops, (size_t)cfg.argon_mem_kib * 1024);
+	int rc = 0;
+	if (seed_reference(database, &cfg))
+		rc = fail("could not load the region and union tree", NULL);
+	else if (bulk_generate(database, &o, stdout))
+		rc = fail("bulk", "generation failed; the chunks written so far are kept");
+	db_close(database);
+	return rc;
+}
+
 static int cmd_backup(const char *target)
 {
 	char err[512];
@@ -362,6 +411,8 @@ int main(int argc, char **argv)
 		rc = cmd_user_add(argc - i - 1, argv + i + 1);
 	else if (strcmp(cmd, "units") == 0)
 		rc = cmd_units(argc - i - 1, argv + i + 1);
+	else if (strcmp(cmd, "bulk") == 0)
+		rc = cmd_bulk(argc - i, argv + i);
 	else if (strcmp(cmd, "backup") == 0 && i + 1 < argc)
 		rc = cmd_backup(argv[i + 1]);
 	else {

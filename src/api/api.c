@@ -148,6 +148,10 @@ static void run_checked(http_request *r)
 		api_fail_msg(r, ERR_NOT_FOUND, NULL, "请求的接口不存在");
 		return;
 	}
+	if (r->bad_text) {
+		api_fail_msg(r, ERR_INVALID_FIELD, NULL, "请求参数含有无效字符");
+		return;
+	}
 	/* Query strings and path segments have not been through the JSON parser's UTF-8 check. */
 	for (int i = 0; i < r->nquery; i++)
 		if (!utf8_valid(r->query[i].value)) {

@@ -75,8 +75,6 @@ bool codes_consume(http_request *r, const char *phone, const char *purpose, cons
 
 bool codes_notify(http_request *r, const char *phone, const char *text)
 {
-	char full[512];
-	snprintf(full, sizeof(full), "【%s】%s", APP.cfg->sms_sign, text);
-	bool ok = store_outbox_add(r->db, "sms", phone, "", full, false, clock_now()) == STORE_OK;
-	return ok;
+	const char *full = arena_printf(&r->mem, "【%s】%s", APP.cfg->sms_sign, text);
+	return store_outbox_add(r->db, "sms", phone, "", full, false, clock_now()) == STORE_OK;
 }

@@ -132,6 +132,45 @@ static bool find_worker(http_request *r, const char *username, account_row *a)
 	return store_worker_by_id_index(r->db, idx, a) == STORE_OK;
 }
 
+/* A username that matches nobody gets a stable stand-in, kept as a negative worker_id in the
+ * recovery row, so that the send limits of the next pages count per username just as they count
+ * per phone and per e-mail address for real accounts, and answer alike: -(the number) for a
+ * phone (its limits are the phone's own, as for login codes), otherwise -(2^40 + 40 bits of a
+ * keyed hash of the username). */
+#define NOBODY_HASHED (INT64_C(1) << 40)
+
+static int64_t nobody_id(const char *username)
+{
+	size_t n = strlen(username);
+	if (domain_phone_valid(username, n))
+		return -strtoll(username, NULL, 10);
+	char material[300];
+	idcard id;
+	int y, m, d;
+	clock_date(clock_now(), &y, &m, &d);
+	if (domain_idcard_parse(username, n, y, m, d, &id) == IDCARD_OK)
+		snprintf(material, sizeof(material), "recover-nobody:%s", id.number);
+	else
+		snprintf(material, sizeof(material), "recover-nobody:%s", username);
+	unsigned char h[CRYPTO_HASH_LEN];
+	crypto_secret_hash(material, h);
+	int64_t v = 0;
+	for (int i = 0; i < 5; i++)
+		v = v << 8 | h[i];
+	return -(NOBODY_HASHED + v);
+}
+
+/* The key the send limits count under when there is no account phone / verified e-mail:
+ * channel "r" (SMS) or "m" (mail). */
+static const char *limit_key(http_request *r, int64_t wid, const char *channel)
+{
+	if (wid > 0)
+		return arena_printf(&r->mem, "%s:w%lld", channel, (long long)wid);
+	if (-wid < NOBODY_HASHED && strcmp(channel, "r") == 0)
+		return arena_printf(&r->mem, "%lld", (long long)-wid);
+	return arena_printf(&r->mem, "%s:%llx", channel, (unsigned long long)-wid);
+}
+
 void h_recover_start(http_request *r)
 {
 	static const field_spec spec[] = {
@@ -155,8 +194,8 @@ void h_recover_start(http_request *r)
 	crypto_token(token);
 	crypto_secret_hash(token, hash);
 	/* The same row and the same answer for a username that matches nobody. */
-	if (store_recovery_create(r->db, hash, found ? a.id : 0, clock_now(), RECOVERY_TTL_S) !=
-	    STORE_OK) {
+	if (store_recovery_create(r->db, hash, found ? a.id : nobody_id(v[0].s), clock_now(),
+				  RECOVERY_TTL_S) != STORE_OK) {
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}
@@ -164,7 +203,7 @@ void h_recover_start(http_request *r)
 				   "phone", "email", "appeal", "expires_in", RECOVERY_TTL_S));
 }
 
-/* The worker behind a recovery token (0 for nobody); responds when the token is dead. */
+/* The worker behind a recovery token (≤ 0 for nobody); responds when the token is dead. */
 static bool recovery_worker(http_request *r, const char *token, int64_t *worker_id)
 {
 	unsigned char hash[CRYPTO_HASH_LEN];
@@ -180,16 +219,6 @@ static bool recovery_worker(http_request *r, const char *token, int64_t *worker_
 	return false;
 }
 
-/* A stand-in "phone" so that limits for nobody's recovery count just like a real phone's. */
-static const char *pseudo_phone(http_request *r, const char *token)
-{
-	unsigned char hash[CRYPTO_HASH_LEN];
-	char hex[17];
-	crypto_secret_hash(token, hash);
-	sodium_bin2hex(hex, sizeof(hex), hash, 8);
-	return arena_printf(&r->mem, "r:%s", hex);
-}
-
 void h_recover_phone_code(http_request *r)
 {
 	static const field_spec spec[] = {
@@ -203,8 +232,8 @@ void h_recover_phone_code(http_request *r)
 	if (!form_parse(r, spec, FORM_LEN(spec), v) || !recovery_worker(r, v[0].s, &wid) ||
 	    !captcha_passes(r, v[1].s, v[2].s))
 		return;
-	bool known = wid && store_account_get(r->db, SUBJECT_WORKER, wid, &a) == STORE_OK;
-	codes_send(r, known ? a.phone : pseudo_phone(r, v[0].s), CODE_RESET, known);
+	bool known = wid > 0 && store_account_get(r->db, SUBJECT_WORKER, wid, &a) == STORE_OK;
+	codes_send(r, known ? a.phone : limit_key(r, wid, "r"), CODE_RESET, known);
 }
 
 /* Sets a new password: clears the lockout, ends every session, audit-logs. In a transaction. */
@@ -242,14 +271,20 @@ void h_recover_phone_reset(http_request *r)
 	account_row a;
 	if (!form_parse(r, spec, FORM_LEN(spec), v) || !recovery_worker(r, v[0].s, &wid))
 		return;
-	bool known = wid && store_account_get(r->db, SUBJECT_WORKER, wid, &a) == STORE_OK;
-	if (!new_password_ok(r, known ? &a : NULL, v[2].s, v[3].s))
+	bool known = wid > 0 && store_account_get(r->db, SUBJECT_WORKER, wid, &a) == STORE_OK;
+	/* The general rules first; the account's own phone and ID number only once the code is
+	 * right (the code then stays unused), so that the answer tells nothing about who exists. */
+	if (!new_password_ok(r, NULL, v[2].s, v[3].s))
 		return;
 	if (db_begin(r->db, true) != DB_OK) {
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}
-	bool ok = codes_consume(r, known ? a.phone : pseudo_phone(r, v[0].s), CODE_RESET, v[1].s);
+	bool ok = codes_consume(r, known ? a.phone : "nobody", CODE_RESET, v[1].s);
+	if (ok && known && !new_password_ok(r, &a, v[2].s, v[3].s)) {
+		db_rollback(r->db);
+		return;
+	}
 	if (db_commit(r->db) != DB_OK)
 		db_rollback(r->db);
 	if (!ok || !known) {
@@ -302,8 +337,9 @@ void h_recover_email(http_request *r)
 	account_row a;
 	if (!form_parse(r, spec, FORM_LEN(spec), v) || !recovery_worker(r, v[0].s, &wid))
 		return;
-	bool known = wid && store_account_get(r->db, SUBJECT_WORKER, wid, &a) == STORE_OK && *a.email;
-	const char *key = known ? arena_printf(&r->mem, "mail:%s", a.email) : pseudo_phone(r, v[0].s);
+	bool known = wid > 0 && store_account_get(r->db, SUBJECT_WORKER, wid, &a) == STORE_OK &&
+		     *a.email;
+	const char *key = known ? arena_printf(&r->mem, "mail:%s", a.email) : limit_key(r, wid, "m");
 	if (db_begin(r->db, true) != DB_OK) {
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;

@@ -31,6 +31,7 @@ typedef struct http_request {
 	int nheaders;
 	http_kv query[HTTP_MAX_HEADERS];
 	int nquery;
+	bool bad_text; /* a header or query value with an embedded NUL */
 	http_kv params[HTTP_MAX_PARAMS]; /* :name segments of the route */
 	int nparams;
 	char client[64];   /* rate-limit key: IPv4 address or IPv6 /64 */

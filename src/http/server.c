@@ -45,9 +45,12 @@ static int64_t now_us(void)
 }
 
 static enum MHD_Result copy_kv(void *cls, enum MHD_ValueKind kind, const char *key,
-			       const char *value)
+			       size_t key_size, const char *value, size_t value_size)
 {
 	http_request *r = cls;
+	/* A %00 inside a value would silently cut it short: refuse the request instead. */
+	if (strlen(key) != key_size || (value && strlen(value) != value_size))
+		r->bad_text = true;
 	http_kv *arr = kind == MHD_HEADER_KIND ? r->headers : r->query;
 	int *n = kind == MHD_HEADER_KIND ? &r->nheaders : &r->nquery;
 	if (*n >= HTTP_MAX_HEADERS)
@@ -70,8 +73,8 @@ static http_request *request_new(struct MHD_Connection *conn, const char *url, c
 	unsigned char id[8];
 	randombytes_buf(id, sizeof(id));
 	sodium_bin2hex(r->request_id, sizeof(r->request_id), id, sizeof(id));
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, copy_kv, r);
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, copy_kv, r);
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, copy_kv, r);
+	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, copy_kv, r);
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;

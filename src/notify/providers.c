@@ -69,8 +69,12 @@ int notify_sms_dev(const config *cfg, const notify_message *m, char *err, size_t
 	clock_iso8601(clock_now(), at);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)m->id, "to", m->to, "text",
 			      m->body, "at", at);
-	char *line = json_dumps(o, JSON_COMPACT);
+	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
+	if (!line) {
+		snprintf(err, errlen, "message %lld is not valid UTF-8 text", (long long)m->id);
+		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/sms.jsonl", cfg->data_dir);
 	size_t n = strlen(line);
 	char *with_nl = realloc(line, n + 2);
@@ -98,12 +102,14 @@ int notify_sms_http(const config *cfg, const notify_message *m, char *err, size_
 	/* The message id lets the gateway drop a repeat after a crash between send and mark. */
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)m->id, "to", m->to, "text",
 			      m->body, "sign", cfg->sms_sign);
-	char *payload = json_dumps(o, JSON_COMPACT);
+	char *payload = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	CURL *curl = curl_easy_init();
 	if (!curl || !payload) {
 		free(payload);
-		snprintf(err, errlen, "curl init failed");
+		if (curl)
+			curl_easy_cleanup(curl);
+		snprintf(err, errlen, "curl init failed or text not valid UTF-8");
 		return -1;
 	}
 	struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/json");
@@ -149,15 +155,28 @@ static char *mail_message(const config *cfg, const notify_message *m)
 			  sodium_base64_VARIANT_ORIGINAL);
 	const char *domain = strchr(cfg->mail_from, '@');
 	snprintf(id, sizeof(id), "<outbox-%lld%s>", (long long)m->id, domain ? domain : "@localhost");
-	size_t n = strlen(m->body) + 2048;
+	size_t n = 2 * strlen(m->body) + 2048;
 	char *msg = malloc(n);
 	if (!msg)
 		return NULL;
-	snprintf(msg, n,
-		 "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\nDate: %s\r\nMessage-ID: %s\r\n"
-		 "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-		 "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
-		 cfg->mail_from, m->to, subject, at, id, m->body);
+	int h = snprintf(msg, n,
+			 "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\nDate: %s\r\n"
+			 "Message-ID: %s\r\nMIME-Version: 1.0\r\n"
+			 "Content-Type: text/plain; charset=utf-8\r\n"
+			 "Content-Transfer-Encoding: 8bit\r\n\r\n",
+			 cfg->mail_from, m->to, subject, at, id);
+	if (h < 0 || (size_t)h >= n - 2 * strlen(m->body) - 3) {
+		free(msg);
+		return NULL;
+	}
+	/* Lines end in CRLF (RFC 5322, RFC 5321 §2.3.8): servers refuse a bare LF. */
+	char *o = msg + h;
+	for (const char *p = m->body; *p; p++) {
+		if (*p == '\n' && (p == m->body || p[-1] != '\r'))
+			*o++ = '\r';
+		*o++ = *p;
+	}
+	memcpy(o, "\r\n", 3);
 	return msg;
 }
 
