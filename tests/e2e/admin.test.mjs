@@ -1,12 +1,16 @@
 // Back office (/admin/) at 1366×768: a demo reviewer (test mode writes the demo staff logins to
 // $GONGHUI_DATA_DIR/demo-accounts.txt) logs in, sees name, role and organisation in the
-// header and the menu, changes the password, logs out and logs in with the new one.
+// header and the menu, changes the password, logs out and logs in with the new one. An org
+// admin sees the join applications of its subtree read-only. (The reviewer's decisions are in
+// join-pc.test.mjs.)
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startServer } from '../lib/server.mjs';
-import { expectPath, launchBrowser, watchPage } from './helpers.mjs';
+import { binary, startServer } from '../lib/server.mjs';
+import { randomUUID } from 'node:crypto';
+import { STAFF_PASSWORD, bankUnit, expectPath, launchBrowser, newWorker, screenshotPath, watchPage } from './helpers.mjs';
 
 let srv;
 let browser;
@@ -68,7 +72,8 @@ test('admin: staff login, header, menu, change password, logout', { timeout: 120
   await page.getByRole('menuitem', { name: '会籍变更审核' }).waitFor();
   await page.getByRole('menuitem', { name: '入会审核' }).click();
   await expectPath(page, '/admin/join-review');
-  await page.getByText('该功能即将开放').waitFor();
+  await page.getByPlaceholder('办件编号或申请人姓名').waitFor();
+  await page.getByText('暂无入会申请').waitFor();
 
   await header.getByText(reviewer.name).hover();
   await page.getByRole('menuitem', { name: '修改密码' }).click();
@@ -86,6 +91,51 @@ test('admin: staff login, header, menu, change password, logout', { timeout: 120
   await expectPath(page, '/admin/');
   assert.equal(await header.getByText(reviewer.name).count(), 1);
 
+  watch.assertClean();
+  await context.close();
+});
+
+test('admin: an org admin sees the 入会审核 queue of its subtree read-only', { timeout: 60000 }, async () => {
+  // A worker of the bank (集美区) files an application; the 集美区 federation's admin looks.
+  const w = await newWorker(srv, '何入会');
+  const bank = await bankUnit(w.client);
+  const consent = await w.client.post('/api/v1/join/consent', { version: '2026-11' });
+  const created = await w.client.post('/api/v1/applications', {
+    kind: 'join',
+    consent_id: consent.body.consent_id,
+    request_id: randomUUID(),
+    submit: true,
+    data: { residence: '厦门市集美区', employment: 'unit', unit_id: bank.id, work_district: bank.district.code, work_street: bank.street.code },
+  });
+  assert.equal(created.status, 201, created.text);
+  const { ref } = created.body.application;
+  const phone = `158${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const add = spawnSync(binary, ['user', 'add', '--role', 'org_admin', '--phone', phone, '--name', '集美区管理员', '--org', bank.district.code], {
+    env: srv.env, input: `${STAFF_PASSWORD}\n`, encoding: 'utf8',
+  });
+  assert.equal(add.status, 0, add.stderr);
+
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const watch = watchPage(page);
+  await page.goto(`${srv.url}/admin/join-review`);
+  await expectPath(page, '/admin/login');
+  await page.getByPlaceholder('请输入手机号').fill(phone);
+  await page.getByPlaceholder('请输入密码').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expectPath(page, '/admin/join-review');
+  await page.getByText('（只读）').waitFor();
+  const row = page.getByRole('row').filter({ hasText: ref });
+  await row.getByText('已递交').waitFor();
+  await row.getByText(`${bank.name}工会`).waitFor();
+  await page.screenshot({ path: screenshotPath('admin-review-queue.png') });
+  await row.getByRole('button', { name: '查看' }).click();
+  await page.getByText('只读：该申请由所属工会的审核人员审核').waitFor();
+  await page.getByText('何入会', { exact: true }).waitFor();
+  for (const name of ['受理', '通过', '不通过', '退回', '查看完整号码']) {
+    assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, `no ${name}`);
+  }
   watch.assertClean();
   await context.close();
 });

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { startServer } from '../lib/server.mjs';
 import {
   IPHONE_UA,
+  closeJoinReminder,
   expectPath,
   launchBrowser,
   randomIdNumber,
@@ -79,7 +80,8 @@ test('H5: register by SMS, log in by ID number, change password under 设置 →
   // A 办事指南 page is public.
   await page.locator('.van-grid-item').filter({ hasText: '入会申请' }).click();
   await expectPath(page, '/h5/guide/join');
-  await page.getByText('该服务即将开放').waitFor();
+  await page.getByText('申请条件').waitFor();
+  await page.getByRole('button', { name: '在线办理' }).waitFor();
   await page.goBack();
   await expectPath(page, '/h5/');
 
@@ -108,6 +110,7 @@ test('H5: register by SMS, log in by ID number, change password under 设置 →
 
   // Back to 个人中心, where the redirect pointed.
   await expectPath(page, '/h5/me');
+  await closeJoinReminder(page); // a non-member: 温馨提醒 after each login
   await page.getByText(name).first().waitFor();
   await page.getByText(`${phone.slice(0, 3)}****${phone.slice(7)}`).first().waitFor();
   await page.getByText(`${idNumber.slice(0, 4)}**********${idNumber.slice(14)}`).waitFor();
@@ -119,6 +122,7 @@ test('H5: register by SMS, log in by ID number, change password under 设置 →
   await expectPath(page, '/h5/login');
   await passwordLogin(idNumber, password);
   await expectPath(page, '/h5/me');
+  await closeJoinReminder(page); // a non-member: 温馨提醒 after each login
   await page.getByText(name).first().waitFor();
 
   // 个人中心 → 设置 → 账号安全 → 修改登录密码 → 【保存】.
@@ -146,6 +150,7 @@ test('H5: register by SMS, log in by ID number, change password under 设置 →
   await expectPath(page, '/h5/login');
   await passwordLogin(phone, newPassword);
   await expectPath(page, '/h5/me');
+  await closeJoinReminder(page); // a non-member: 温馨提醒 after each login
   await page.getByText(name).first().waitFor();
 
   const pcLink = page.getByRole('link', { name: '访问电脑版' });

@@ -78,3 +78,54 @@ export function watchPage(page) {
 export async function expectPath(page, path, timeout = 15000) {
   await page.waitForURL((url) => url.pathname === path, { timeout });
 }
+
+// The 温馨提醒 dialog a non-member sees after each login (PC: Element Plus, H5: Vant):
+// waits for it and closes it with its 关闭 button.
+export async function closeJoinReminder(page) {
+  const dialog = page.getByRole('dialog').filter({ hasText: '温馨提醒' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: '关闭', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+// --- 网上入会 tests ----------------------------------------------------------------------
+
+export const BANK = '中国建设银行股份有限公司厦门分行'; // a demo unit with a union (已建会)
+export const STAFF_PASSWORD = 'Passw0rdXyz1';
+
+// A worker registered through the API (SMS login + 信息完善), not yet a member; logs in by
+// phone + password in the browser. `client` is an API client with the worker's session.
+export async function newWorker(srv, name = '李入会') {
+  const { registerWorker } = await import('../lib/client.mjs');
+  return registerWorker(srv, { name, phone: randomPhone(), idNumber: randomIdNumber() });
+}
+
+// The bank's unit as GET /units shows it, with its grassroots union (`union.code`).
+export async function bankUnit(client) {
+  const r = await client.get(`/api/v1/units?q=${encodeURIComponent(BANK)}&page_size=10`);
+  assert.equal(r.status, 200, r.text);
+  const unit = r.body.items.find((u) => u.name === BANK);
+  assert.ok(unit && unit.union && unit.union.code, `demo unit ${BANK} with a union`);
+  return unit;
+}
+
+// A reviewer of the organisation `org` (its code), made by `gonghui user add`.
+export async function addReviewer(srv, org, name = '王审核') {
+  const { spawnSync } = await import('node:child_process');
+  const { binary } = await import('../lib/server.mjs');
+  const phone = `159${String(randomInt(0, 1e8)).padStart(8, '0')}`;
+  const r = spawnSync(binary, ['user', 'add', '--role', 'reviewer', '--phone', phone, '--name', name, '--org', org], {
+    env: srv.env,
+    input: `${STAFF_PASSWORD}\n`,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, `user add: ${r.stderr}`);
+  return { phone, password: STAFF_PASSWORD, name };
+}
+
+// Logs in on the site's password tab (PC and H5 share the placeholders).
+export async function workerPasswordLogin(page, username, password) {
+  await page.getByPlaceholder('请输入证件号码或手机号码').fill(username);
+  await page.getByPlaceholder('请输入密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}

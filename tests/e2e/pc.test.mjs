@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer } from '../lib/server.mjs';
 import {
+  closeJoinReminder,
   corruptCheckChar,
   expectPath,
   launchBrowser,
@@ -87,6 +88,7 @@ test('PC: register by SMS, log in by ID number, change password from the avatar 
 
   // 个人中心.
   await expectPath(page, '/pc/me');
+  await closeJoinReminder(page); // a non-member: 温馨提醒 after each login
   await page.getByText(`${phone.slice(0, 3)}****${phone.slice(7)}`).first().waitFor();
   await page.getByText(`${idNumber.slice(0, 4)}**********${idNumber.slice(14)}`).waitFor();
   await page.getByText(name).first().waitFor();
@@ -109,6 +111,7 @@ test('PC: register by SMS, log in by ID number, change password from the avatar 
   await page.getByPlaceholder('请输入密码').fill(password);
   await loginButton.click();
   await expectPath(page, '/pc/me');
+  await closeJoinReminder(page); // a non-member: 温馨提醒 after each login
   await page.getByText(name).first().waitFor();
 
   // Hover the avatar → 修改密码.
@@ -143,6 +146,7 @@ test('PC: register by SMS, log in by ID number, change password from the avatar 
   await page.getByPlaceholder('请输入密码').fill(newPassword);
   await loginButton.click();
   await expectPath(page, '/pc/me');
+  await closeJoinReminder(page); // a non-member: 温馨提醒 after each login
   await page.getByText(name).first().waitFor();
 
   watch.assertClean();

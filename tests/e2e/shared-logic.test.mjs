@@ -1,8 +1,20 @@
-// The browser-independent parts of web/shared: field checks and the API client's CSRF and
-// error handling (with a stand-in fetch). No server or browser needed.
+// The browser-independent parts of web/shared: field checks, the API client's CSRF and error
+// handling (with a stand-in fetch), and the join form's rules. No server or browser needed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError, createApi } from '../../web/shared/api.js';
+import { ApiError, createApi, query } from '../../web/shared/api.js';
+import {
+  AFFAIR_TABS,
+  applyJoinError,
+  checkJoinForm,
+  emptyJoinErrors,
+  emptyJoinForm,
+  joinData,
+  joinFormFrom,
+  newRequestId,
+  rowActions,
+  statusLabel,
+} from '../../web/shared/applications.js';
 import {
   checkConfirm,
   checkIdNumber,
@@ -131,4 +143,59 @@ test('API client: 401 calls the handler, a stale CSRF token is renewed once', as
   assert.equal(unauthenticated, 1);
 
   await assert.rejects(api.get('/api/v1/other'), (err) => err.code === 'http_502' && /502/.test(err.message));
+});
+
+test('join form: 暂存 checks formats only, 提交 everything; the data sent leaves empty fields out', () => {
+  const form = emptyJoinForm();
+  const errors = emptyJoinErrors();
+  assert.equal(checkJoinForm(form, errors, { submit: false }), true, 'an empty draft may be saved');
+  assert.equal(checkJoinForm(form, errors, { submit: true }), false);
+  assert.match(errors.residence, /现居住地/);
+  assert.match(errors.employment, /工作单位/);
+  assert.match(errors.work_district, /区/);
+  assert.equal(errors.unit_id, '', 'the unit is asked only with 有工作单位');
+
+  Object.assign(form, { residence: ' 厦门市思明区 ', employment: 'unit', work_district: '350203', work_street: '350203001' });
+  assert.equal(checkJoinForm(form, errors, { submit: true }), false);
+  assert.match(errors.unit_id, /选择工作单位/);
+  form.unit_id = 7;
+  assert.equal(checkJoinForm(form, errors, { submit: true }), true);
+  assert.deepEqual(joinData(form), {
+    residence: '厦门市思明区', employment: 'unit', unit_id: 7, work_district: '350203', work_street: '350203001',
+  });
+  form.employment = 'none';
+  assert.equal('unit_id' in joinData(form), false, 'no unit without 有工作单位');
+
+  form.residence = '路'.repeat(101);
+  assert.equal(checkJoinForm(form, errors, { submit: false }), false);
+  assert.match(errors.residence, /100/);
+  assert.deepEqual(joinFormFrom({ residence: '厦门', unit_id: '3', ethnicity: null }), { ...emptyJoinForm(), residence: '厦门', unit_id: 3 });
+});
+
+test('join form: server errors land on their fields (422 incomplete, 400 data.field)', () => {
+  const errors = emptyJoinErrors();
+  const incomplete = new ApiError(422, { code: 'incomplete', message: '请填写：现居住地、工作单位', fields: ['residence', 'unit_id'] });
+  assert.deepEqual(incomplete.fields, ['residence', 'unit_id']);
+  assert.equal(applyJoinError(errors, incomplete), true);
+  assert.match(errors.residence, /现居住地/);
+  assert.match(errors.unit_id, /工作单位/);
+  const bad = new ApiError(400, { code: 'invalid_field', message: '请选择所选区下的镇街', field: 'data.work_street' });
+  assert.equal(applyJoinError(errors, bad), true);
+  assert.equal(errors.work_street, '请选择所选区下的镇街');
+  assert.equal(applyJoinError(errors, new ApiError(409, { code: 'conflict', message: '已修改' })), false);
+});
+
+test('我的办事: labels per site, actions from the server, request ids', () => {
+  assert.equal(statusLabel('rejected'), '审核不通过');
+  assert.equal(statusLabel('rejected', { h5: true }), '不通过');
+  assert.deepEqual(AFFAIR_TABS.map((t) => t.pc), ['我的待办', '办理中', '已完成', '审核不通过', '全部']);
+  assert.deepEqual(AFFAIR_TABS.map((t) => t.h5), ['待办', '办理中', '已完成', '不通过', '全部']);
+  assert.deepEqual(rowActions({ status: 'draft', actions: ['edit', 'submit', 'delete'] }).map((a) => a.label), ['继续填写', '删除']);
+  assert.deepEqual(rowActions({ status: 'returned', actions: ['edit', 'submit'] }).map((a) => a.label), ['修改']);
+  assert.deepEqual(rowActions({ status: 'submitted', actions: ['withdraw'] }).map((a) => a.label), ['撤回']);
+  assert.deepEqual(rowActions({ status: 'processing', actions: [] }), [], '撤回 only when the server lists it');
+  const ids = new Set(Array.from({ length: 20 }, newRequestId));
+  assert.equal(ids.size, 20);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(query({ q: '建设', page: 1, status: '', from: null }), `?q=${encodeURIComponent('建设')}&page=1`);
 });

@@ -1,5 +1,4 @@
-// H5 site routes. 办事指南 pages, 我的办事 and 忘记密码 are filled by later work; they are
-// real routes already.
+// H5 site routes. 会籍变更 and 忘记密码 are filled by later work; they are real routes already.
 import { createRouter, createWebHistory } from 'vue-router';
 import { api, session } from '../shared/worker.js';
 import { installGuards } from '../shared/router.js';
@@ -66,7 +65,43 @@ export const router = createRouter({
       component: () => import('./views/Phone.vue'),
       meta: { title: '更换手机号', requiresAuth: true },
     },
-    { path: '/affairs', name: 'affairs', component: ComingSoon, meta: { title: '我的办事', requiresAuth: true } },
+    {
+      path: '/join',
+      name: 'join',
+      component: () => import('./views/join/Check.vue'),
+      meta: { title: '条件检查', requiresAuth: true },
+    },
+    {
+      path: '/join/agreement',
+      name: 'join-agreement',
+      component: () => import('./views/join/Agreement.vue'),
+      meta: { title: '入会申请书', requiresAuth: true },
+    },
+    {
+      // New (after 【同意】) or, with an id, a saved one opened from 我的办事.
+      path: '/join/form/:id(\\d+)?',
+      name: 'join-form',
+      component: () => import('./views/join/Form.vue'),
+      meta: { title: '填写入会申请', requiresAuth: true },
+    },
+    {
+      path: '/join/result/:id(\\d+)',
+      name: 'join-result',
+      component: () => import('./views/join/Result.vue'),
+      meta: { title: '提交成功', requiresAuth: true },
+    },
+    {
+      path: '/affairs',
+      name: 'affairs',
+      component: () => import('./views/affairs/List.vue'),
+      meta: { title: '我的办事', requiresAuth: true },
+    },
+    {
+      path: '/affairs/:id(\\d+)',
+      name: 'affair',
+      component: () => import('./views/affairs/Detail.vue'),
+      meta: { title: '办件详情', requiresAuth: true },
+    },
     {
       path: '/:rest(.*)*',
       name: 'not-found',

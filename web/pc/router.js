@@ -1,11 +1,12 @@
-// PC site routes. The pages marked "filled later" (网上入会申请, 会籍变更申请, 我的办事,
-// 忘记密码) are real routes already so that menus and links point at their final addresses.
+// PC site routes. 会籍变更申请 and 忘记密码 are filled later; they are real routes already so
+// that menus and links point at their final addresses.
 import { createRouter, createWebHistory } from 'vue-router';
 import { api, session } from '../shared/worker.js';
 import { installGuards } from '../shared/router.js';
 import Home from './views/Home.vue';
 
 const ComingSoon = () => import('./views/ComingSoon.vue');
+const JOIN_TRAIL = ['业务申报平台', '会员基础类业务', '网上入会申请'];
 
 export const router = createRouter({
   history: createWebHistory('/pc/'),
@@ -44,12 +45,27 @@ export const router = createRouter({
     {
       path: '/join',
       name: 'join',
-      component: ComingSoon,
-      meta: {
-        title: '网上入会申请',
-        requiresAuth: true,
-        trail: ['业务申报平台', '会员基础类业务', '网上入会申请'],
-      },
+      component: () => import('./views/join/Check.vue'),
+      meta: { title: '网上入会申请', requiresAuth: true, trail: JOIN_TRAIL },
+    },
+    {
+      path: '/join/agreement',
+      name: 'join-agreement',
+      component: () => import('./views/join/Agreement.vue'),
+      meta: { title: '入会申请书', requiresAuth: true, trail: JOIN_TRAIL },
+    },
+    {
+      // New (after 【同意】) or, with an id, a saved one opened from 我的办事.
+      path: '/join/form/:id(\\d+)?',
+      name: 'join-form',
+      component: () => import('./views/join/Form.vue'),
+      meta: { title: '填写入会申请', requiresAuth: true, trail: JOIN_TRAIL },
+    },
+    {
+      path: '/join/result/:id(\\d+)',
+      name: 'join-result',
+      component: () => import('./views/join/Result.vue'),
+      meta: { title: '入会申请已提交', requiresAuth: true, trail: JOIN_TRAIL },
     },
     {
       path: '/transfer',
@@ -64,8 +80,14 @@ export const router = createRouter({
     {
       path: '/affairs',
       name: 'affairs',
-      component: ComingSoon,
+      component: () => import('./views/affairs/List.vue'),
       meta: { title: '我的办事', requiresAuth: true, trail: ['我的办事'] },
+    },
+    {
+      path: '/affairs/:id(\\d+)',
+      name: 'affair',
+      component: () => import('./views/affairs/Detail.vue'),
+      meta: { title: '办件详情', requiresAuth: true, trail: ['我的办事'] },
     },
     {
       path: '/:rest(.*)*',

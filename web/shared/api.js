@@ -5,12 +5,14 @@
 export class ApiError extends Error {
   // code: the server's snake_case code (or network / http_NNN when there was no JSON body);
   // field: the input at fault, if any; retryAfter: seconds, for rate_limited / account_locked.
-  constructor(status, { code, message, field, retry_after } = {}) {
+  // fields: the missing inputs of a 422 `incomplete` answer (a submitted form).
+  constructor(status, { code, message, field, fields, retry_after } = {}) {
     super(message || '请求失败，请稍后重试');
     this.name = 'ApiError';
     this.status = status;
     this.code = code || `http_${status}`;
     this.field = field || null;
+    this.fields = Array.isArray(fields) ? fields.filter((f) => typeof f === 'string') : [];
     this.retryAfter = typeof retry_after === 'number' ? retry_after : null;
   }
 }
@@ -91,6 +93,8 @@ export function createApi({ sessionPath, onUnauthenticated } = {}) {
     session,
     get: (path, opts) => send('GET', path, undefined, opts),
     post: (path, body = {}, opts) => send('POST', path, body, opts),
+    put: (path, body = {}, opts) => send('PUT', path, body, opts),
+    del: (path, opts) => send('DELETE', path, undefined, opts),
     setCsrfToken(token) {
       csrfToken = token || null;
     },
@@ -118,7 +122,39 @@ export function workerEndpoints(api) {
     changePassword: (form) => api.post('/api/v1/account/password', form),
     sendPhoneCode: (phone) => api.post('/api/v1/account/phone/sms-code', { phone }),
     changePhone: (form) => api.post('/api/v1/account/phone', form),
+
+    // Reference data and unit search.
+    regions: () => api.get('/api/v1/regions'),
+    units: ({ q, page = 1, page_size = 10 }) => api.get(`/api/v1/units${query({ q, page, page_size })}`),
+
+    // 网上入会.
+    membership: () => api.get('/api/v1/membership'),
+    joinEligibility: () => api.get('/api/v1/join/eligibility'),
+    joinAgreement: () => api.get('/api/v1/join/agreement'),
+    joinConsent: (version) => api.post('/api/v1/join/consent', { version }),
+    joinOptions: () => api.get('/api/v1/join/options'),
+
+    // Applications (办事) and 我的办事.
+    createApplication: (body) => api.post('/api/v1/applications', body),
+    application: (id) => api.get(`/api/v1/applications/${encodeURIComponent(id)}`),
+    updateApplication: (id, body) => api.put(`/api/v1/applications/${encodeURIComponent(id)}`, body),
+    withdrawApplication: (id, version) =>
+      api.post(`/api/v1/applications/${encodeURIComponent(id)}/withdraw`, { version }),
+    deleteApplication: (id) => api.del(`/api/v1/applications/${encodeURIComponent(id)}`),
+    affairs: ({ tab = 'all', page = 1, page_size = 10 } = {}) =>
+      api.get(`/api/v1/affairs${query({ tab, page, page_size })}`),
   };
+}
+
+// ?a=1&b=2 from the non-empty entries of an object ('' when none).
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value === undefined || value === null || value === '') continue;
+    q.set(key, String(value));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
 }
 
 // The staff endpoints (back office).
@@ -128,5 +164,14 @@ export function staffEndpoints(api) {
     login: (phone, password) => api.post('/api/v1/admin/auth/login', { phone, password }),
     logout: () => api.post('/api/v1/admin/auth/logout', {}, { quiet401: true }),
     changePassword: (form) => api.post('/api/v1/admin/account/password', form),
+
+    // Review (入会审核): the queue of the staff member's union, one application, decisions.
+    applications: (filters = {}) => api.get(`/api/v1/admin/applications${query(filters)}`),
+    application: (id) => api.get(`/api/v1/admin/applications/${encodeURIComponent(id)}`),
+    revealId: (id) => api.post(`/api/v1/admin/applications/${encodeURIComponent(id)}/reveal-id`, {}),
+    // action: accept | approve | reject | return
+    decide: (id, action, { version, reason } = {}) =>
+      api.post(`/api/v1/admin/applications/${encodeURIComponent(id)}/${action}`,
+        reason === undefined ? { version } : { version, reason }),
   };
 }

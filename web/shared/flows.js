@@ -3,6 +3,7 @@
 // `notify` is the site's {success(message), error(message)} (Element Plus or Vant toasts).
 import { reactive, ref } from 'vue';
 import { registrationToken } from './session.js';
+import { joinReminder } from './reminder.js';
 import { session, worker } from './worker.js';
 import { useSmsSender } from './sms.js';
 import {
@@ -33,6 +34,7 @@ function finishLogin(res, { onLoggedIn, onProfileRequired }) {
     return;
   }
   session.set(res.user);
+  joinReminder.arm();
   onLoggedIn(res.user);
 }
 
@@ -137,6 +139,7 @@ export function useRegisterFlow({ notify, onRegistered, onTokenMissing }) {
       });
       registrationToken.clear();
       session.set(res.user);
+      joinReminder.arm();
       onRegistered(res.user);
     } catch (err) {
       lastCode.value = err.code;
