@@ -45,7 +45,7 @@ e2e-test: build-test web
 	node --test --test-concurrency=1 tests/e2e/
 
 pg-test: build-test
-	scripts/with-postgres.sh node --test --test-concurrency=2 tests/api/
+	scripts/with-postgres.sh node --test --test-concurrency=2 tests/api/ tests/multinode/
 
 test: unit api-test e2e-test pg-test
 

@@ -205,6 +205,17 @@ static int cmd_serve(void)
 	return rc ? 1 : 0;
 }
 
+/* Migrates and loads the reference data (regions, the union tree), so that staff accounts
+ * can be added before the first start. */
+static int cmd_migrate(void)
+{
+	if (open_database(true))
+		return 1;
+	int rc = seed_reference(database, &cfg) ? fail("could not load the region and union tree", NULL) : 0;
+	db_close(database);
+	return rc;
+}
+
 static int cmd_keygen(void)
 {
 	char err[512];
@@ -404,7 +415,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "serve") == 0)
 		rc = cmd_serve();
 	else if (strcmp(cmd, "migrate") == 0)
-		rc = open_database(true) ? 1 : (db_close(database), 0);
+		rc = cmd_migrate();
 	else if (strcmp(cmd, "keygen") == 0)
 		rc = cmd_keygen();
 	else if (strcmp(cmd, "user") == 0 && i + 1 < argc && strcmp(argv[i + 1], "add") == 0)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -35,6 +36,7 @@ static const server_opts *opts;
 static pool *workers, *hashers;
 static struct MHD_Response *health_resp, *not_found_page;
 static atomic_int in_flight;
+static atomic_bool draining; /* SIGTERM seen: answer what is in flight, then stop */
 static char health_marker; /* con_cls of /healthz requests: no allocation on that path */
 
 static int64_t now_us(void)
@@ -112,6 +114,8 @@ static enum MHD_Result queue_built(http_request *r)
 		MHD_add_response_header(resp, "Location", r->location);
 	for (int i = 0; i < r->nset_cookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookies[i]);
+	if (atomic_load(&draining))
+		MHD_add_response_header(resp, "Connection", "close");
 	headers_add_security(resp);
 	r->state = REQ_QUEUED;
 	enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)(r->status ? r->status : 500),
@@ -181,7 +185,10 @@ static enum MHD_Result serve_api(http_request *r)
 		return queue_built(r);
 	}
 	api_dispatch where = api_dispatch_for(r->route);
-	if (where == API_INLINE || (where == API_WORKERS && opts->inline_db)) {
+	/* While draining nothing new is suspended: libmicrohttpd cannot stop with suspended
+	 * connections, and a keep-alive connection may still bring one more request. */
+	if (where == API_INLINE || (where == API_WORKERS && opts->inline_db) ||
+	    atomic_load(&draining)) {
 		api_run(r);
 		r->state = REQ_DONE;
 		return queue_built(r);
@@ -364,10 +371,19 @@ static void make_shared_responses(void)
 
 static void drain(struct MHD_Daemon *d)
 {
-	/* Stop accepting, then give in-flight requests up to 20 s to finish. */
-	MHD_quiesce_daemon(d);
-	for (int i = 0; i < 200 && atomic_load(&in_flight) > 0; i++)
+	/* Stop accepting at once: shut the listening socket down so that new connections are
+	 * refused (a proxy then tries another node) rather than left in the backlog. */
+	atomic_store(&draining, true);
+	MHD_socket fd = MHD_quiesce_daemon(d);
+	if (fd != MHD_INVALID_SOCKET)
+		shutdown(fd, SHUT_RDWR);
+	/* Then give in-flight requests up to 20 s; idle must hold for a moment, as a keep-alive
+	 * connection may bring one more request (answered inline, with Connection: close). */
+	int idle = 0;
+	for (int i = 0; i < 200 && idle < 3; i++) {
+		idle = atomic_load(&in_flight) > 0 ? 0 : idle + 1;
 		usleep(100 * 1000);
+	}
 }
 
 int server_run(const server_opts *o)
