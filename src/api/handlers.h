@@ -60,6 +60,20 @@ void h_appeals_list(http_request *r);
 void h_appeal_get(http_request *r);
 void h_appeal_photo(http_request *r);
 void h_appeal_decide(http_request *r);
+/* admin.c — organisations and staff */
+void h_admin_orgs(http_request *r);
+void h_admin_org_create(http_request *r);
+void h_admin_org_update(http_request *r);
+void h_admin_org_deactivate(http_request *r);
+void h_admin_staff_list(http_request *r);
+void h_admin_staff_create(http_request *r);
+void h_admin_staff_update(http_request *r);
+void h_admin_staff_reset(http_request *r);
+/* register.c — member register, audit log, dashboard */
+void h_admin_members(http_request *r);
+void h_admin_members_export(http_request *r);
+void h_admin_audit(http_request *r);
+void h_admin_dashboard(http_request *r);
 /* public.c — reference data and texts, test hooks */
 void h_regions(http_request *r);
 void h_privacy_notice(http_request *r);

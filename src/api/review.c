@@ -69,14 +69,8 @@ static int64_t parse_date(const char *s, bool end_of_day)
 	    m < 1 || m > 12 || y < 2000 || y > 2200 || d < 1 ||
 	    d > mdays[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return -1;
-	/* days since the epoch (civil calendar), at 00:00 China Standard Time */
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = era * 146097 + doe - 719468;
-	return days * 86400 - 8 * 3600 + (end_of_day ? 86400 : 0);
+	/* at 00:00 China Standard Time */
+	return (clock_days_from_civil(y, m, d) + (end_of_day ? 1 : 0)) * 86400 - 8 * 3600;
 }
 
 void h_review_queue(http_request *r)

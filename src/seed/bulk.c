@@ -260,6 +260,18 @@ typedef struct people {
 	long first_apps, completed, rejected, applicants;
 } people;
 
+/* The search grams of the generated units, kept until every unit is written and then
+ * written in primary-key order: (gram, kind, name_len, unit_id) as one 64-bit key each. */
+typedef struct gram_set {
+	char (*text)[GRAM_MAX_BYTES]; /* distinct grams, in first-seen order */
+	uint32_t n, cap;
+	uint32_t *slot; /* open addressing over text: index + 1, 0 free */
+	size_t nslot;
+	uint64_t *keys; /* gram index << 32 | kind << 30 | name_len << 22 | unit_id - first_unit */
+	size_t nkeys, capkeys;
+	int64_t first_unit;
+} gram_set;
+
 typedef struct bulk {
 	db_conn *c;
 	db_kind kind;
@@ -273,6 +285,7 @@ typedef struct bulk {
 	db_param *params;
 	buf cols[MAX_COLS];
 	gram_list *grams;
+	gram_set gs;
 	char password_hash[PASSWORD_HASH_LEN];
 	unit_ref *units;
 	long nunits;
@@ -393,6 +406,13 @@ static int flush(bulk *b, const table_id *order, int n)
 	return 0;
 }
 
+static void progress(bulk *b, const char *what, long done, long total, double t0)
+{
+	double t = seconds_since(&b->started);
+	fprintf(stderr, "bulk: %s %ld/%ld (%.0f/s, %.1f s)\n", what, done, total,
+		t > t0 ? (double)done / (t - t0) : 0.0, t);
+}
+
 static int64_t query_int(db_conn *c, const char *sql)
 {
 	db_rows *r;
@@ -453,6 +473,115 @@ static int load_streets(bulk *b)
 		b->streets[b->nstreets++] = (street){g, d, o.id, roads_of(d->code)};
 	}
 	return b->nstreets > 0 ? 0 : -1;
+}
+
+/* ---- search grams in primary-key order ---- */
+
+enum { GRAM_UNIT_BITS = 22, GRAM_LEN_MAX = 255 };
+
+static size_t gram_hash(const char *text)
+{
+	size_t h = 14695981039346656037ULL; /* FNV-1a */
+	for (const char *p = text; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+static uint32_t gram_intern(gram_set *g, const char *text)
+{
+	if ((size_t)g->n * 2 >= g->nslot) {
+		size_t nslot = g->nslot ? g->nslot * 2 : 1 << 16;
+		free(g->slot);
+		g->slot = xcalloc(nslot, sizeof(uint32_t));
+		g->nslot = nslot;
+		for (uint32_t i = 0; i < g->n; i++) {
+			size_t h = gram_hash(g->text[i]);
+			while (g->slot[h % nslot])
+				h++;
+			g->slot[h % nslot] = i + 1;
+		}
+	}
+	size_t h = gram_hash(text);
+	for (;; h++) {
+		uint32_t at = g->slot[h % g->nslot];
+		if (!at)
+			break;
+		if (strcmp(g->text[at - 1], text) == 0)
+			return at - 1;
+	}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 1 << 16;
+		g->text = xrealloc(g->text, (size_t)g->cap * GRAM_MAX_BYTES);
+	}
+	snprintf(g->text[g->n], GRAM_MAX_BYTES, "%s", text);
+	g->slot[h % g->nslot] = g->n + 1;
+	return g->n++;
+}
+
+static void gram_key_add(gram_set *g, const char *text, int kind, int name_len, int64_t unit)
+{
+	if (name_len > GRAM_LEN_MAX || unit - g->first_unit >= 1 << GRAM_UNIT_BITS) {
+		fprintf(stderr, "bulk: a unit name or id outside the gram key\n");
+		abort();
+	}
+	if (g->nkeys == g->capkeys) {
+		g->capkeys = g->capkeys ? g->capkeys * 2 : 1 << 20;
+		g->keys = xrealloc(g->keys, g->capkeys * sizeof(uint64_t));
+	}
+	g->keys[g->nkeys++] = (uint64_t)gram_intern(g, text) << 32 | (uint64_t)kind << 30 |
+			      (uint64_t)name_len << GRAM_UNIT_BITS |
+			      (uint64_t)(unit - g->first_unit);
+}
+
+static int by_text(const void *a, const void *b, void *arg)
+{
+	const gram_set *g = arg;
+	return strcmp(g->text[*(const uint32_t *)a], g->text[*(const uint32_t *)b]);
+}
+
+/* LSD radix sort, one byte at a time; bytes that are the same in every key are skipped. */
+static void radix_sort(uint64_t *a, size_t n)
+{
+	uint64_t *tmp = xmalloc(n * sizeof(uint64_t)), *from = a, *to = tmp;
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[from[i] >> shift & 255]++;
+		if (n == 0 || count[from[0] >> shift & 255] == n)
+			continue;
+		for (size_t i = 0, sum = 0; i < 256; i++) {
+			size_t c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[from[i] >> shift & 255]++] = from[i];
+		uint64_t *swap = from;
+		from = to;
+		to = swap;
+	}
+	if (from != a)
+		memcpy(a, from, n * sizeof(uint64_t));
+	free(tmp);
+}
+
+/* Replaces each key's gram index by the gram's rank in byte order (BINARY collation on
+ * SQLite, C/C.UTF-8 on PostgreSQL) and sorts: the keys are then in primary-key order.
+ * Returns the grams in that order (indexes into g->text). */
+static uint32_t *gram_sort(gram_set *g)
+{
+	uint32_t *order = xmalloc(((size_t)g->n + 1) * sizeof(uint32_t));
+	uint32_t *rank = xmalloc(((size_t)g->n + 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		order[i] = i;
+	qsort_r(order, g->n, sizeof(uint32_t), by_text, g);
+	for (uint32_t i = 0; i < g->n; i++)
+		rank[order[i]] = i;
+	for (size_t i = 0; i < g->nkeys; i++)
+		g->keys[i] = (uint64_t)rank[g->keys[i] >> 32] << 32 | (g->keys[i] & 0xffffffffu);
+	free(rank);
+	radix_sort(g->keys, g->nkeys);
+	return order;
 }
 
 /* ---- units (工作单位) ---- */
@@ -580,13 +709,9 @@ static void add_unit(bulk *b)
 	put_int_or_null(u, union_id);
 	put_int(u, b->now);
 	domain_unit_grams(name, code, b->grams);
-	rows *g = &b->rows[T_GRAM];
-	for (int i = 0; i < b->grams->n; i++) {
-		put_text(g, b->grams->gram[i]);
-		put_int(g, b->grams->kind[i]);
-		put_int(g, b->grams->name_chars);
-		put_int(g, id);
-	}
+	for (int i = 0; i < b->grams->n; i++)
+		gram_key_add(&b->gs, b->grams->gram[i], b->grams->kind[i], b->grams->name_chars,
+			     id);
 }
 
 /* The units every membership and application may point at, with their reviewing union. */
@@ -614,6 +739,96 @@ static int load_units(bulk *b)
 	}
 	db_done(r);
 	return rc == DB_ERR ? -1 : 0;
+}
+
+enum { MAX_INDEXES = 8, GRAM_FLUSH = 1 << 16 };
+
+/* unit_gram's secondary indexes (not the primary key), read from the catalogue. */
+typedef struct index_defs {
+	char *name[MAX_INDEXES], *sql[MAX_INDEXES];
+	int n;
+} index_defs;
+
+static int gram_indexes(bulk *b, index_defs *out)
+{
+	static const char *const sql[2] = {
+		[DB_SQLITE] = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+			      "tbl_name = 'unit_gram' AND sql IS NOT NULL",
+		[DB_POSTGRES] = "SELECT indexname, indexdef FROM pg_indexes WHERE "
+				"schemaname = current_schema() AND tablename = 'unit_gram' AND "
+				"indexname NOT IN (SELECT conname FROM pg_constraint WHERE "
+				"conrelid = 'unit_gram'::regclass)",
+	};
+	db_rows *r;
+	if (db_query(b->c, &r, sql[b->kind], NULL, 0) != DB_OK)
+		return -1;
+	int rc;
+	while ((rc = db_next(r)) == DB_ROW && out->n < MAX_INDEXES) {
+		out->name[out->n] = xstrdup(db_text(r, 0));
+		out->sql[out->n++] = xstrdup(db_text(r, 1));
+	}
+	db_done(r);
+	return rc == DB_ERR ? -1 : 0;
+}
+
+static int exec_printf(bulk *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* DDL built at run time goes through db_exec_script, which caches no statement. */
+static int exec_printf(bulk *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char sql[4096];
+	int n = vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return n > 0 && (size_t)n < sizeof(sql) && db_exec_script(b->c, sql) == DB_OK ? 0 : -1;
+}
+
+/* Writes the collected grams in primary-key order in one transaction, with unit_gram's
+ * secondary indexes dropped meanwhile and built again by one sort each before the commit:
+ * appending in key order instead of inserting at random keeps tens of millions of rows
+ * cheap, and a failure leaves the table and its indexes as they were. */
+static int write_grams(bulk *b)
+{
+	gram_set *g = &b->gs;
+	double t0 = seconds_since(&b->started);
+	uint32_t *order = gram_sort(g);
+	fprintf(stderr, "bulk: %zu grams (%u distinct) sorted in %.1f s\n", g->nkeys, g->n,
+		seconds_since(&b->started) - t0);
+	index_defs ix = {0};
+	int rc = db_begin(b->c, true) == DB_OK && db_lock(b->c, "gonghui.bulk") == DB_OK &&
+			 gram_indexes(b, &ix) == 0
+		 ? 0
+		 : -1;
+	for (int i = 0; rc == 0 && i < ix.n; i++)
+		rc = exec_printf(b, "DROP INDEX \"%s\"", ix.name[i]);
+	rows *r = &b->rows[T_GRAM];
+	for (size_t i = 0; rc == 0 && i < g->nkeys; i++) {
+		uint64_t k = g->keys[i];
+		put_text(r, g->text[order[k >> 32]]);
+		put_int(r, (int64_t)(k >> 30 & 3));
+		put_int(r, (int64_t)(k >> GRAM_UNIT_BITS & GRAM_LEN_MAX));
+		put_int(r, g->first_unit + (int64_t)(k & ((1 << GRAM_UNIT_BITS) - 1)));
+		if ((i + 1) % GRAM_FLUSH == 0 || i + 1 == g->nkeys) {
+			static const table_id gram_only[] = {T_GRAM};
+			rc = flush(b, gram_only, 1);
+			if ((i + 1) % (GRAM_FLUSH * 64) == 0 || i + 1 == g->nkeys)
+				progress(b, "grams", (long)i + 1, (long)g->nkeys, t0);
+		}
+	}
+	for (int i = 0; rc == 0 && i < ix.n; i++) {
+		fprintf(stderr, "bulk: %s\n", ix.sql[i]);
+		rc = exec_printf(b, "%s", ix.sql[i]);
+	}
+	if (rc == 0)
+		rc = db_commit(b->c) == DB_OK ? 0 : -1;
+	else
+		db_rollback(b->c);
+	for (int i = 0; i < ix.n; i++) {
+		free(ix.name[i]);
+		free(ix.sql[i]);
+	}
+	free(order);
+	return rc;
 }
 
 /* ---- workers (职工), memberships (会籍), applications (办事申请) ---- */
@@ -990,13 +1205,6 @@ static void fill_worker(bulk *b, long w)
 
 /* ---- the run ---- */
 
-static void progress(bulk *b, const char *what, long done, long total, double t0)
-{
-	double t = seconds_since(&b->started);
-	fprintf(stderr, "bulk: %s %ld/%ld (%.0f/s, %.1f s)\n", what, done, total,
-		t > t0 ? (double)done / (t - t0) : 0.0, t);
-}
-
 /* Calls fill(b, i) for i in [0, n) in chunks of `chunk`, each written parents first; one
  * transaction holds `per_tx` chunks. */
 static int in_chunks(bulk *b, const char *what, long n, long chunk, int per_tx,
@@ -1073,10 +1281,11 @@ static int prepare(bulk *b, const bulk_opts *o)
 			return -1;
 		b->next_id[t] = max + 1;
 	}
+	b->gs.first_unit = b->next_id[T_UNIT];
 	if (b->plan.workers > 0 && password_hash(BULK_PASSWORD, b->password_hash))
 		return -1;
 	if (b->kind == DB_SQLITE)
-		return db_exec_script(b->c, "PRAGMA cache_size = -1048576") == DB_OK ? 0 : -1;
+		return db_exec_script(b->c, "PRAGMA cache_size = -524288; PRAGMA threads = 2") == DB_OK ? 0 : -1;
 	/* A crash loses the last chunks at worst, never consistency. */
 	return db_exec_script(b->c, "SET synchronous_commit = off") == DB_OK ? 0 : -1;
 }
@@ -1091,6 +1300,9 @@ static void release(bulk *b)
 		buf_free(&b->cols[i]);
 	free(b->params);
 	free(b->grams);
+	free(b->gs.text);
+	free(b->gs.slot);
+	free(b->gs.keys);
 	free(b->units);
 	free(b->regions);
 	free(b->streets);
@@ -1098,7 +1310,7 @@ static void release(bulk *b)
 
 int bulk_generate(db *d, const bulk_opts *o, FILE *out)
 {
-	static const table_id unit_order[] = {T_ORG, T_UNIT, T_GRAM};
+	static const table_id unit_order[] = {T_ORG, T_UNIT};
 	static const table_id people_order[] = {T_WORKER, T_APP, T_MEMBERSHIP, T_MEMBERSHIP_EVENT,
 						T_APP_EVENT};
 	if (o->units < 0 || o->members < 0 || o->applications < 0 || o->units > BULK_MAX_ROWS ||
@@ -1111,7 +1323,9 @@ int bulk_generate(db *d, const bulk_opts *o, FILE *out)
 	int rc = b.c && prepare(&b, o) == 0 ? 0 : -1;
 	int64_t first_worker = b.next_id[T_WORKER];
 	if (rc == 0 && o->units > 0)
-		rc = in_chunks(&b, "units", o->units, 1024, 16, fill_unit, unit_order, 3);
+		rc = in_chunks(&b, "units", o->units, 1024, 16, fill_unit, unit_order, 2);
+	if (rc == 0 && o->units > 0)
+		rc = write_grams(&b);
 	if (rc == 0 && b.plan.workers > 0) {
 		rc = load_units(&b);
 		if (rc == 0)

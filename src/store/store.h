@@ -360,6 +360,72 @@ store_rc store_appeal_photo(db_conn *c, int64_t appeal_id, int n, char mime[32],
 store_rc store_appeal_decide(db_conn *c, int64_t id, const char *status, const char *reason,
 			     int64_t worker_id, int64_t staff_id, int64_t now);
 
+/* ---- back office: organisation tree, staff, member register, audit, dashboard ---- */
+typedef struct org_node {
+	org_row org;
+	int64_t children, members;
+} org_node;
+
+/* Children of parent (0: none) ordered by code, with counts. */
+store_rc store_org_children(db_conn *c, int64_t parent_id, org_node *out, int max, int *n);
+/* Renames and/or moves (0 / NULL: unchanged). */
+store_rc store_org_update(db_conn *c, int64_t id, const char *name, int64_t parent_id);
+/* What still hangs on an organisation: current members, open applications, active children. */
+store_rc store_org_load(db_conn *c, int64_t id, int64_t *members, int64_t *open_apps,
+			int64_t *children);
+/* Moves current memberships (recording history) and open applications to another
+ * organisation, then marks the organisation inactive. */
+store_rc store_org_deactivate(db_conn *c, int64_t id, int64_t move_to, const char *note,
+			      int64_t now);
+
+typedef struct staff_row {
+	int64_t id, org_id, created_at;
+	char phone[16], name[256], role[24], org_name[256];
+	bool disabled;
+} staff_row;
+/* Staff whose organisation is at or below root. */
+store_rc store_staff_list(db_conn *c, int64_t root, int offset, int limit, staff_row *out, int *n,
+			  int64_t *total);
+store_rc store_staff_update(db_conn *c, int64_t id, const char *role, int64_t org_id,
+			    int disabled /* -1: unchanged */);
+
+typedef struct audit_filter {
+	const char *actor_kind, *action, *target;
+	int64_t actor_id, from, to;
+} audit_filter;
+typedef struct audit_row {
+	int64_t id, at, actor_id;
+	char actor_kind[16], action[64], target[64], client[64], detail[256];
+} audit_row;
+store_rc store_audit_list(db_conn *c, const audit_filter *f, int offset, int limit, audit_row *out,
+			  int *n, int64_t *total);
+
+typedef struct member_filter {
+	int64_t root, org_id; /* scope root; a single organisation within it (0: all) */
+	const char *name, *phone, *status;
+	const unsigned char *id_index; /* exact ID number through the blind index */
+} member_filter;
+typedef struct member_row {
+	int64_t membership_id, worker_id, org_id, joined_at;
+	char member_no[32], status[32], org_name[256], name[256], phone[16], id_masked[20];
+} member_row;
+store_rc store_member_search(db_conn *c, const member_filter *f, int offset, int limit,
+			     member_row *out, int *n, int64_t *total);
+
+typedef struct count_row {
+	char key[256];
+	int64_t n;
+} count_row;
+/* Current members by status, and by the organisations right below root. */
+store_rc store_members_by_status(db_conn *c, int64_t root, count_row *out, int max, int *n);
+store_rc store_members_by_child_org(db_conn *c, int64_t root, count_row *out, int max, int *n);
+store_rc store_apps_by_status(db_conn *c, int64_t root, count_row *out, int max, int *n);
+/* Seconds from submission to decision over decided applications: count, median, 90th. */
+store_rc store_decision_times(db_conn *c, int64_t root, int64_t *count, int64_t *median,
+			      int64_t *p90);
+/* Submission times of undecided applications (up to max). */
+store_rc store_open_submitted(db_conn *c, int64_t root, int64_t *out, int max, int *n);
+
 /* ---- meta, consent (同意记录), audit log (审计日志) ---- */
 store_rc store_meta_get(db_conn *c, const char *key, char *out, size_t outlen);
 store_rc store_meta_put(db_conn *c, const char *key, const char *value);

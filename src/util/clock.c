@@ -34,3 +34,13 @@ void clock_date(int64_t t, int *year, int *month, int *day)
 	*month = tm.tm_mon + 1;
 	*day = tm.tm_mday;
 }
+
+int64_t clock_days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
