@@ -71,30 +71,11 @@ static json_t *render_org(const org_node *n)
 			 (json_int_t)n->members);
 }
 
-static long query_long(http_request *r, const char *name, long def, long min, long max, bool *ok)
-{
-	const char *s = req_query(r, name);
-	*ok = true;
-	if (!s || !*s)
-		return def;
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (*end || v < min || v > max) {
-		api_fail_msg(r, ERR_INVALID_FIELD, name,
-			     arena_printf(&r->mem, "%s 应为%ld到%ld之间的整数", name, min, max));
-		*ok = false;
-	}
-	return v;
-}
-
 void h_admin_orgs(http_request *r)
 {
 	admin a;
-	bool ok;
-	if (!load_admin(r, &a))
-		return;
-	long parent = query_long(r, "parent_id", 0, 0, INT64_MAX / 2, &ok);
-	if (!ok)
+	long parent;
+	if (!load_admin(r, &a) || !form_query_long(r, "parent_id", 0, 0, 1L << 52, &parent))
 		return;
 	org_row root;
 	if (!org_in_scope(r, &a, parent ? parent : a.acct.org_id, &root))
@@ -332,11 +313,8 @@ static json_t *render_staff_row(const staff_row *s)
 void h_admin_staff_list(http_request *r)
 {
 	admin a;
-	bool ok;
-	if (!load_admin(r, &a))
-		return;
-	long page = query_long(r, "page", 1, 1, 100000, &ok);
-	if (!ok)
+	long page;
+	if (!load_admin(r, &a) || !form_query_long(r, "page", 1, 1, 100000, &page))
 		return;
 	enum { SIZE = 50 };
 	staff_row *rows = arena_alloc(&r->mem, sizeof(staff_row) * SIZE);

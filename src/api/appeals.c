@@ -64,13 +64,9 @@ void h_appeals_list(http_request *r)
 		api_fail_msg(r, ERR_INVALID_FIELD, "status", "status 应为 pending、approved 或 rejected");
 		return;
 	}
-	const char *ps = req_query(r, "page");
-	char *end;
-	long page = ps && *ps ? strtol(ps, &end, 10) : 1;
-	if (page < 1 || page > 100000 || (ps && *ps && *end)) {
-		api_fail_msg(r, ERR_INVALID_FIELD, "page", "page 应为正整数");
+	long page;
+	if (!form_query_long(r, "page", 1, 1, 100000, &page))
 		return;
-	}
 	enum { SIZE = 20 };
 	appeal_row *rows = arena_alloc(&r->mem, sizeof(appeal_row) * SIZE);
 	int n = 0;

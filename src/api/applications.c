@@ -20,6 +20,39 @@ const app_kind_ops *kind_ops(app_kind k)
 	return k == APP_KIND_JOIN ? &join_ops : k == APP_KIND_TRANSFER ? &transfer_ops : NULL;
 }
 
+void app_agreement(http_request *r, app_kind k)
+{
+	const app_kind_ops *ops = kind_ops(k);
+	res_json(r, 200, json_pack("{s:s, s:s, s:s}", "version", ops->agreement_version, "title",
+				   ops->agreement_title, "text", ops->agreement_text));
+}
+
+void app_consent(http_request *r, app_kind k)
+{
+	static const field_spec spec[] = {{"version", FIELD_TEXT, true, "协议版本"}};
+	form_value v[FORM_LEN(spec)];
+	const app_kind_ops *ops = kind_ops(k);
+	if (!form_parse(r, spec, FORM_LEN(spec), v))
+		return;
+	if (strcmp(v[0].s, ops->agreement_version) != 0) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "version",
+			     arena_printf(&r->mem, "《%s》已更新，请刷新后重新阅读", ops->agreement_title));
+		return;
+	}
+	const char *reason = NULL;
+	if (!ops->eligible(r, &reason)) {
+		res_error(r, 409, "not_eligible", reason, NULL);
+		return;
+	}
+	int64_t id;
+	if (store_consent_record(r->db, SUBJECT_WORKER, r->subject_id, ops->agreement_document,
+				 ops->agreement_version, r->client, clock_now(), &id) != STORE_OK) {
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	res_json(r, 201, json_pack("{s:I}", "consent_id", (json_int_t)id));
+}
+
 bool path_id(http_request *r, int64_t *id)
 {
 	const char *s = req_param(r, "id");
@@ -419,23 +452,6 @@ void h_app_delete(http_request *r)
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 }
 
-static bool query_page(http_request *r, const char *name, long def, long max, long *out)
-{
-	const char *s = req_query(r, name);
-	char *end;
-	*out = def;
-	if (!s || !*s)
-		return true;
-	long v = strtol(s, &end, 10);
-	if (*end || v < 1 || v > max) {
-		api_fail_msg(r, ERR_INVALID_FIELD, name,
-			     arena_printf(&r->mem, "%s 应为1到%ld之间的整数", name, max));
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
 void h_affairs(http_request *r)
 {
 	app_tab tab = TAB_ALL;
@@ -445,8 +461,8 @@ void h_affairs(http_request *r)
 		return;
 	}
 	long page, size;
-	if (!query_page(r, "page", 1, 100000, &page) ||
-	    !query_page(r, "page_size", AFFAIRS_PAGE, AFFAIRS_PAGE_MAX, &size))
+	if (!form_query_long(r, "page", 1, 1, 100000, &page) ||
+	    !form_query_long(r, "page_size", AFFAIRS_PAGE, 1, AFFAIRS_PAGE_MAX, &size))
 		return;
 	const char *names[APP_STATUS_COUNT], *in_tab[APP_STATUS_COUNT];
 	int64_t counts[APP_STATUS_COUNT];

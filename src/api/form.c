@@ -2,6 +2,7 @@
 #include "api/form.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/errors.h"
@@ -157,5 +158,22 @@ bool form_parse(http_request *r, const field_spec *specs, int n, form_value *out
 		out[i].present = true;
 		out[i].s = arena_strdup(&r->mem, s);
 	}
+	return true;
+}
+
+bool form_query_long(http_request *r, const char *name, long def, long min, long max, long *out)
+{
+	const char *s = req_query(r, name);
+	*out = def;
+	if (!s || !*s)
+		return true;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*end || v < min || v > max || !((*s >= '0' && *s <= '9') || *s == '-')) {
+		api_fail_msg(r, ERR_INVALID_FIELD, name,
+			     arena_printf(&r->mem, "%s 应为%ld到%ld之间的整数", name, min, max));
+		return false;
+	}
+	*out = v;
 	return true;
 }

@@ -101,32 +101,12 @@ void h_join_eligibility(http_request *r)
 
 void h_join_agreement(http_request *r)
 {
-	res_json(r, 200, json_pack("{s:s, s:s, s:s}", "version", JOIN_AGREEMENT_VERSION, "title",
-				   "中华全国总工会入会申请书", "text", join_agreement));
+	app_agreement(r, APP_KIND_JOIN);
 }
 
 void h_join_consent(http_request *r)
 {
-	static const field_spec spec[] = {{"version", FIELD_TEXT, true, "协议版本"}};
-	form_value v[FORM_LEN(spec)];
-	if (!form_parse(r, spec, FORM_LEN(spec), v))
-		return;
-	if (strcmp(v[0].s, JOIN_AGREEMENT_VERSION) != 0) {
-		api_fail_msg(r, ERR_INVALID_FIELD, "version", "入会申请书已更新，请刷新后重新阅读");
-		return;
-	}
-	const char *reason = NULL;
-	if (!join_eligible(r, &reason)) {
-		res_error(r, 409, "not_eligible", reason, NULL);
-		return;
-	}
-	int64_t id;
-	if (store_consent_record(r->db, SUBJECT_WORKER, r->subject_id, "join_agreement",
-				 JOIN_AGREEMENT_VERSION, r->client, clock_now(), &id) != STORE_OK) {
-		api_fail(r, ERR_UNAVAILABLE, NULL);
-		return;
-	}
-	res_json(r, 201, json_pack("{s:I}", "consent_id", (json_int_t)id));
+	app_consent(r, APP_KIND_JOIN);
 }
 
 static json_t *option_array(const char *const *list)
@@ -388,6 +368,9 @@ static json_t *join_display(http_request *r, const app_row *a, json_t *d)
 const app_kind_ops join_ops = {
 	.kind = APP_KIND_JOIN,
 	.agreement_document = "join_agreement",
+	.agreement_version = JOIN_AGREEMENT_VERSION,
+	.agreement_title = "中华全国总工会入会申请书",
+	.agreement_text = join_agreement,
 	.eligible = join_eligible,
 	.check = join_check,
 	.route = join_route,

@@ -13,6 +13,7 @@
 typedef struct app_kind_ops {
 	app_kind kind;
 	const char *agreement_document; /* consent.document of its agreement */
+	const char *agreement_version, *agreement_title, *agreement_text;
 	/* Can this worker start one now? Fills reason on refusal. */
 	bool (*eligible)(http_request *r, const char **reason);
 	/* Checks data (format only unless submit). On failure responds (400/422) and returns
@@ -32,6 +33,11 @@ const app_kind_ops *kind_ops(app_kind k);
 extern const app_kind_ops join_ops;
 extern const app_kind_ops transfer_ops;
 bool join_eligible(http_request *r, const char **reason);
+
+/* The kind's agreement (GET), and 【同意】: records consent (version, time, client address)
+ * for an eligible worker and answers 201 {"consent_id"}. */
+void app_agreement(http_request *r, app_kind k);
+void app_consent(http_request *r, app_kind k);
 
 /* Applies action to a (already loaded) inside the caller's transaction: checks the state
  * machine, updates the row if nobody changed it meanwhile, records the timeline event.

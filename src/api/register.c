@@ -109,13 +109,9 @@ void h_admin_members(http_request *r)
 	int64_t staff_id;
 	if (!scope_root(r, &f.root, &platform, &staff_id) || !member_filters(r, &f, idx))
 		return;
-	const char *ps = req_query(r, "page");
-	char *end;
-	long page = ps && *ps ? strtol(ps, &end, 10) : 1;
-	if (page < 1 || page > 100000 || (ps && *ps && *end)) {
-		api_fail_msg(r, ERR_INVALID_FIELD, "page", "page 应为正整数");
+	long page;
+	if (!form_query_long(r, "page", 1, 1, 100000, &page))
 		return;
-	}
 	enum { SIZE = 20 };
 	member_row *rows = arena_alloc(&r->mem, sizeof(member_row) * SIZE);
 	int n = 0;
@@ -221,13 +217,9 @@ void h_admin_audit(http_request *r)
 		}
 		f.to = (clock_days_from_civil(y, m, d) + 1) * 86400 - 8 * 3600;
 	}
-	const char *ps = req_query(r, "page");
-	char *end;
-	long page = ps && *ps ? strtol(ps, &end, 10) : 1;
-	if (page < 1 || page > 100000 || (ps && *ps && *end)) {
-		api_fail_msg(r, ERR_INVALID_FIELD, "page", "page 应为正整数");
+	long page;
+	if (!form_query_long(r, "page", 1, 1, 100000, &page))
 		return;
-	}
 	enum { SIZE = 50 };
 	audit_row *rows = arena_alloc(&r->mem, sizeof(audit_row) * SIZE);
 	int n = 0;

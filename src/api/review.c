@@ -113,17 +113,10 @@ void h_review_queue(http_request *r)
 		}
 		f.q = q;
 	}
-	long page = 1, size = QUEUE_PAGE;
-	const char *ps = req_query(r, "page"), *pz = req_query(r, "page_size");
-	char *end;
-	if (ps && *ps && ((page = strtol(ps, &end, 10)) < 1 || *end || page > 100000)) {
-		api_fail_msg(r, ERR_INVALID_FIELD, "page", "page 应为正整数");
+	long page, size;
+	if (!form_query_long(r, "page", 1, 1, 100000, &page) ||
+	    !form_query_long(r, "page_size", QUEUE_PAGE, 1, QUEUE_PAGE_MAX, &size))
 		return;
-	}
-	if (pz && *pz && ((size = strtol(pz, &end, 10)) < 1 || *end || size > QUEUE_PAGE_MAX)) {
-		api_fail_msg(r, ERR_INVALID_FIELD, "page_size", "page_size 应为1到100之间的整数");
-		return;
-	}
 	app_queue_row *rows = arena_alloc(&r->mem, sizeof(app_queue_row) * (size_t)size);
 	int n = 0;
 	int64_t total = 0;

@@ -105,32 +105,12 @@ void h_transfer_eligibility(http_request *r)
 
 void h_transfer_agreement(http_request *r)
 {
-	res_json(r, 200, json_pack("{s:s, s:s, s:s}", "version", TRANSFER_AGREEMENT_VERSION,
-				   "title", "工会会员会籍关系变更提醒", "text", transfer_agreement));
+	app_agreement(r, APP_KIND_TRANSFER);
 }
 
 void h_transfer_consent(http_request *r)
 {
-	static const field_spec spec[] = {{"version", FIELD_TEXT, true, "协议版本"}};
-	form_value v[FORM_LEN(spec)];
-	if (!form_parse(r, spec, FORM_LEN(spec), v))
-		return;
-	if (strcmp(v[0].s, TRANSFER_AGREEMENT_VERSION) != 0) {
-		api_fail_msg(r, ERR_INVALID_FIELD, "version", "变更提醒已更新，请刷新后重新阅读");
-		return;
-	}
-	const char *reason = NULL;
-	if (!transfer_eligible(r, &reason)) {
-		res_error(r, 409, "not_eligible", reason, NULL);
-		return;
-	}
-	int64_t id;
-	if (store_consent_record(r->db, SUBJECT_WORKER, r->subject_id, "transfer_agreement",
-				 TRANSFER_AGREEMENT_VERSION, r->client, clock_now(), &id) != STORE_OK) {
-		api_fail(r, ERR_UNAVAILABLE, NULL);
-		return;
-	}
-	res_json(r, 201, json_pack("{s:I}", "consent_id", (json_int_t)id));
+	app_consent(r, APP_KIND_TRANSFER);
 }
 
 static bool bad(http_request *r, const char *field, const char *message)
@@ -394,6 +374,9 @@ static json_t *transfer_display(http_request *r, const app_row *a, json_t *d)
 const app_kind_ops transfer_ops = {
 	.kind = APP_KIND_TRANSFER,
 	.agreement_document = "transfer_agreement",
+	.agreement_version = TRANSFER_AGREEMENT_VERSION,
+	.agreement_title = "工会会员会籍关系变更提醒",
+	.agreement_text = transfer_agreement,
 	.eligible = transfer_eligible,
 	.check = transfer_check,
 	.route = transfer_route,

@@ -5,6 +5,7 @@
 
 #include "api/app.h"
 #include "api/errors.h"
+#include "api/form.h"
 #include "api/handlers.h"
 #include "domain/grams.h"
 #include "store/store.h"
@@ -41,26 +42,6 @@ json_t *render_unit_with_union(db_conn *c, const unit_row *u)
 	return o;
 }
 
-/* Reads a positive integer query parameter within [1, max]; def when absent. */
-static bool query_int(http_request *r, const char *name, long def, long max, long *out)
-{
-	const char *s = req_query(r, name);
-	if (!s || !*s) {
-		*out = def;
-		return true;
-	}
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (*end || v < 1 || v > max) {
-		char msg[96];
-		snprintf(msg, sizeof(msg), "%s 应为1到%ld之间的整数", name, max);
-		api_fail_msg(r, ERR_INVALID_FIELD, name, msg);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
 void h_units_search(http_request *r)
 {
 	const char *q = req_query(r, "q");
@@ -73,8 +54,8 @@ void h_units_search(http_request *r)
 	}
 	json_decref(utf8);
 	long page, size;
-	if (!query_int(r, "page", 1, 1000, &page) ||
-	    !query_int(r, "page_size", UNITS_PAGE, UNITS_PAGE_MAX, &size))
+	if (!form_query_long(r, "page", 1, 1, 1000, &page) ||
+	    !form_query_long(r, "page_size", UNITS_PAGE, 1, UNITS_PAGE_MAX, &size))
 		return;
 	unit_row *items = arena_alloc(&r->mem, sizeof(unit_row) * (size_t)size);
 	unit_page pg = {.items = items};
