@@ -45,7 +45,7 @@ static const route routes[] = {
 	{"GET", "/api/v1/admin/appeals", h_appeals_list, ROUTE_STAFF, 0},
 	{"GET", "/api/v1/admin/appeals/:id", h_appeal_get, ROUTE_STAFF, 0},
 	{"GET", "/api/v1/admin/appeals/:id/photos/:n", h_appeal_photo, ROUTE_STAFF, 0},
-	{"POST", "/api/v1/admin/appeals/:id/:action", h_appeal_decide, ROUTE_STAFF, 0},
+	{"POST", "/api/v1/admin/appeals/:id/:action", h_appeal_decide, ROUTE_STAFF | ROUTE_HASH, 0},
 	{"GET", "/api/v1/admin/orgs", h_admin_orgs, ROUTE_STAFF, 0},
 	{"POST", "/api/v1/admin/orgs", h_admin_org_create, ROUTE_STAFF, 0},
 	{"POST", "/api/v1/admin/orgs/:id/deactivate", h_admin_org_deactivate, ROUTE_STAFF, 0},

@@ -12,6 +12,8 @@
 #include "api/handlers.h"
 #include "api/kinds.h"
 #include "domain/phone.h"
+#include "security/crypto.h"
+#include "security/password.h"
 #include "util/clock.h"
 
 static bool platform_admin(http_request *r, account_row *staff)
@@ -186,8 +188,14 @@ void h_appeal_decide(http_request *r)
 				  "新手机号已绑定其他账号，请驳回并告知申诉人先处理该手机号", NULL);
 			return;
 		}
+		/* Whoever held the account loses its password and e-mail: the appellant logs in by
+		 * SMS with the new phone and sets a password through 忘记密码. */
+		char unusable[PASSWORD_HASH_LEN], secret[CRYPTO_TOKEN_LEN + 1];
+		crypto_token(secret);
+		if (rc == STORE_OK && password_hash(secret, unusable) != 0)
+			rc = STORE_ERR;
 		if (rc == STORE_OK)
-			rc = store_account_login_ok(r->db, SUBJECT_WORKER, w.id);
+			rc = store_worker_reset_credentials(r->db, w.id, unusable, now);
 		if (rc == STORE_OK)
 			rc = store_session_delete_others(r->db, SUBJECT_WORKER, w.id, NULL);
 		sms = arena_printf(&r->mem,

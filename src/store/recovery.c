@@ -149,6 +149,17 @@ store_rc store_worker_by_email(db_conn *c, const char *email, account_row *out)
 	return store_account_get(c, SUBJECT_WORKER, id, out);
 }
 
+store_rc store_worker_reset_credentials(db_conn *c, int64_t worker_id, const char *unusable_hash,
+					int64_t now)
+{
+	return db_exec(c,
+		       "UPDATE worker SET password_hash = ?, email = NULL, email_verified = 0, "
+		       "failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
+		       DB_ARGS(DB_TEXT(unusable_hash), DB_INT(now), DB_INT(worker_id))) == DB_OK
+		       ? STORE_OK
+		       : STORE_ERR;
+}
+
 store_rc store_worker_set_email(db_conn *c, int64_t worker_id, const char *email, int64_t now)
 {
 	db_rows *r;

@@ -329,6 +329,10 @@ store_rc store_mail_token_consume(db_conn *c, const unsigned char hash[CRYPTO_HA
 				  const char *purpose, int64_t now, mail_token_state *state,
 				  int64_t *worker_id, char email[256]);
 store_rc store_worker_by_email(db_conn *c, const char *email, account_row *out);
+/* After an approved appeal the account belongs to the appellant: the old holder's password
+ * (replaced by an unusable hash) and e-mail stop working. */
+store_rc store_worker_reset_credentials(db_conn *c, int64_t worker_id, const char *unusable_hash,
+					int64_t now);
 /* Sets the verified e-mail; STORE_CONFLICT when another worker has it verified. */
 store_rc store_worker_set_email(db_conn *c, int64_t worker_id, const char *email, int64_t now);
 
