@@ -119,8 +119,8 @@ static const migration migrations[] = {
 	 "  client TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
 	 "  used INTEGER NOT NULL DEFAULT 0);"
 	 "CREATE INDEX captcha_client ON captcha(client, created_at);"
-	 /* A started recovery; worker_id is NULL for usernames that match nobody, so the
-	  * following pages behave the same either way. */
+	 /* A started recovery; for a username that matches nobody worker_id holds a negative
+	  * stand-in, so that the following pages (and their limits) behave the same either way. */
 	 "CREATE TABLE recovery (token_hash @BLOB@ PRIMARY KEY, worker_id BIGINT,"
 	 "  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);"
 	 "CREATE TABLE mail_token (token_hash @BLOB@ PRIMARY KEY,"

@@ -152,12 +152,16 @@ store_rc store_worker_by_email(db_conn *c, const char *email, account_row *out)
 store_rc store_worker_reset_credentials(db_conn *c, int64_t worker_id, const char *unusable_hash,
 					int64_t now)
 {
-	return db_exec(c,
-		       "UPDATE worker SET password_hash = ?, email = NULL, email_verified = 0, "
-		       "failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
-		       DB_ARGS(DB_TEXT(unusable_hash), DB_INT(now), DB_INT(worker_id))) == DB_OK
-		       ? STORE_OK
-		       : STORE_ERR;
+	int rc = db_exec(c,
+			 "UPDATE worker SET password_hash = ?, email = NULL, email_verified = 0, "
+			 "failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
+			 DB_ARGS(DB_TEXT(unusable_hash), DB_INT(now), DB_INT(worker_id)));
+	if (rc == DB_OK)
+		rc = db_exec(c, "UPDATE mail_token SET used_at = ? WHERE worker_id = ? AND used_at IS NULL",
+			     DB_ARGS(DB_INT(now), DB_INT(worker_id)));
+	if (rc == DB_OK)
+		rc = db_exec(c, "DELETE FROM recovery WHERE worker_id = ?", DB_ARGS(DB_INT(worker_id)));
+	return rc == DB_OK ? STORE_OK : STORE_ERR;
 }
 
 store_rc store_worker_set_email(db_conn *c, int64_t worker_id, const char *email, int64_t now)
