@@ -37,14 +37,14 @@ run: build web
 unit: build-test
 	ctest --test-dir build/test --output-on-failure
 
-api-test: build-test
+api-test: build-test web
 	node --test --test-concurrency=2 tests/api/
 
 e2e-test: build-test web
 	@scripts/npm-ci.sh tests/e2e
 	node --test --test-concurrency=1 tests/e2e/
 
-pg-test: build-test
+pg-test: build-test web
 	scripts/with-postgres.sh node --test --test-concurrency=2 tests/api/ tests/multinode/
 
 test: unit api-test e2e-test pg-test
