@@ -162,12 +162,24 @@ json_t *render_app(http_request *r, const app_row *a, bool staff)
 	json_t *o = a->org_id && store_org_get(r->db, a->org_id, &org) == STORE_OK
 			    ? json_pack("{s:I, s:s}", "id", (json_int_t)org.id, "name", org.name)
 			    : json_null();
+	/* Keys starting with "_" are the server's own notes (e.g. the membership as filed): they
+	 * feed display, not the form. */
+	json_t *shown = json_deep_copy(data);
+	const char *key;
+	json_t *value;
+	void *tmp;
+	json_object_foreach_safe(shown, tmp, key, value)
+	{
+		if (key[0] == '_')
+			json_object_del(shown, key);
+	}
+	json_t *disp = ops && ops->display ? ops->display(r, a, data) : json_object();
+	json_decref(data);
 	json_t *out = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:o, s:o, s:o, s:i, s:o}", "id",
 		(json_int_t)a->id, "ref", a->ref, "kind", a->kind, "kind_label",
 		domain_app_kind_label(k), "status", a->status, "status_label",
-		domain_app_status_label(st), "data", data, "display",
-		ops && ops->display ? ops->display(r, a, data) : json_object(), "reason",
+		domain_app_status_label(st), "data", shown, "display", disp, "reason",
 		a->reason[0] ? a->reason : NULL, "org", o, "submitted_at",
 		iso_or_null(a->submitted_at), "decided_at", iso_or_null(a->decided_at), "version",
 		a->version, "timeline", timeline(r, a->id));

@@ -207,6 +207,15 @@ static bool transfer_check(http_request *r, json_t *d, bool submit)
 		return bad(r, "data.unit_street", "请选择所选区下的镇街");
 	if (!submit)
 		return true;
+	/* The membership as it is when the change is filed: the review console shows it beside
+	 * the requested change, even after approval has changed the membership. */
+	membership_row cur;
+	member_status cst;
+	if (current_membership(r, &cur, &cst))
+		json_object_set_new(d, "_current",
+				    json_pack("{s:s, s:s, s:s}", "member_no", cur.member_no,
+					      "status_label", domain_member_status_label(cst), "org",
+					      cur.org_name));
 	static const struct {
 		const char *key, *label;
 		bool unit_only;
@@ -359,7 +368,12 @@ static json_t *transfer_display(http_request *r, const app_row *a, json_t *d)
 	const char *sc = json_string_value(json_object_get(d, "unit_street"));
 	json_object_set_new(out, "unit_district_name", json_string(dc ? app_region_name(dc) : ""));
 	json_object_set_new(out, "unit_street_name", json_string(sc ? app_region_name(sc) : ""));
-	/* The applicant's membership, shown beside the requested change. */
+	/* The applicant's membership beside the requested change: as filed, else as it is now. */
+	json_t *snap = json_object_get(d, "_current");
+	if (json_is_object(snap)) {
+		json_object_set(out, "current", snap);
+		return out;
+	}
 	membership_row m;
 	member_status st;
 	if (store_membership_current(r->db, a->worker_id, &m) == STORE_OK &&

@@ -2,10 +2,11 @@
  * chunks, buffered per table and written parents first: on SQLite as multi-row INSERTs with
  * bound parameters, on PostgreSQL as one INSERT … SELECT FROM unnest(arrays) per table and
  * chunk (the driver binds at most 64 parameters per statement). Each statement text is built
- * once into a static pool, since both drivers cache prepared statements by the SQL's address. */
+ * once into a static pool, since both drivers cache prepared statements by the SQL's address.
+ * The search grams (~45 per unit) are collected, sorted and appended in primary-key order
+ * after the units, with unit_gram's secondary index rebuilt once at the end. */
 #include "seed/bulk.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -641,8 +642,8 @@ static void unit_name(bulk *b, const street *s, char *out, size_t cap, const cha
 		snprintf(out, cap, "%s（厦门）%s%s", brand, trade, tail);
 	else if (form < 78)
 		snprintf(out, cap, "福建%s%s%s", brand, trade, tail);
-	else if (form < 84)
-		snprintf(out, cap, "厦门%s%s有限公司%s分公司", brand, trade, s->region->name);
+	else if (form < 84) /* a branch, named after its district: 思明分公司 */
+		snprintf(out, cap, "厦门%s%s有限公司%.6s分公司", brand, trade, s->district->name);
 	else if (form < 96) {
 		snprintf(out, cap, "厦门市%s%s%s%s", s->district->name, brand, trade,
 			 shop_tails[pick(&b->rng, COUNT(shop_tails))]);
@@ -741,52 +742,48 @@ static int load_units(bulk *b)
 	return rc == DB_ERR ? -1 : 0;
 }
 
-enum { MAX_INDEXES = 8, GRAM_FLUSH = 1 << 16 };
+enum { MAX_DEFERRED = 8, GRAM_FLUSH = 1 << 16 };
 
-/* unit_gram's secondary indexes (not the primary key), read from the catalogue. */
-typedef struct index_defs {
-	char *name[MAX_INDEXES], *sql[MAX_INDEXES];
+/* What is set aside while unit_gram is loaded, read from the catalogue: its secondary indexes
+ * (not the primary key, whose order the input follows) and, on PostgreSQL, its foreign keys,
+ * whose per-row trigger would cost more than the insert itself. */
+typedef struct deferred {
+	char *drop[MAX_DEFERRED], *create[MAX_DEFERRED];
 	int n;
-} index_defs;
+} deferred;
 
-static int gram_indexes(bulk *b, index_defs *out)
+static int gram_deferred(bulk *b, deferred *out)
 {
 	static const char *const sql[2] = {
-		[DB_SQLITE] = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-			      "tbl_name = 'unit_gram' AND sql IS NOT NULL",
-		[DB_POSTGRES] = "SELECT indexname, indexdef FROM pg_indexes WHERE "
-				"schemaname = current_schema() AND tablename = 'unit_gram' AND "
-				"indexname NOT IN (SELECT conname FROM pg_constraint WHERE "
-				"conrelid = 'unit_gram'::regclass)",
+		[DB_SQLITE] = "SELECT 'DROP INDEX \"' || name || '\"', sql FROM sqlite_master "
+			      "WHERE type = 'index' AND tbl_name = 'unit_gram' AND sql IS NOT NULL",
+		[DB_POSTGRES] =
+			"SELECT 'ALTER TABLE unit_gram DROP CONSTRAINT \"' || conname || '\"', "
+			"'ALTER TABLE unit_gram ADD CONSTRAINT \"' || conname || '\" ' || "
+			"pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+			"conrelid = 'unit_gram'::regclass AND contype = 'f' UNION ALL "
+			"SELECT 'DROP INDEX \"' || indexname || '\"', indexdef FROM pg_indexes WHERE "
+			"schemaname = current_schema() AND tablename = 'unit_gram' AND "
+			"indexname NOT IN (SELECT conname FROM pg_constraint WHERE "
+			"conrelid = 'unit_gram'::regclass)",
 	};
 	db_rows *r;
 	if (db_query(b->c, &r, sql[b->kind], NULL, 0) != DB_OK)
 		return -1;
 	int rc;
-	while ((rc = db_next(r)) == DB_ROW && out->n < MAX_INDEXES) {
-		out->name[out->n] = xstrdup(db_text(r, 0));
-		out->sql[out->n++] = xstrdup(db_text(r, 1));
+	while ((rc = db_next(r)) == DB_ROW && out->n < MAX_DEFERRED) {
+		out->drop[out->n] = xstrdup(db_text(r, 0));
+		out->create[out->n++] = xstrdup(db_text(r, 1));
 	}
 	db_done(r);
 	return rc == DB_ERR ? -1 : 0;
 }
 
-static int exec_printf(bulk *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* DDL built at run time goes through db_exec_script, which caches no statement. */
-static int exec_printf(bulk *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char sql[4096];
-	int n = vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return n > 0 && (size_t)n < sizeof(sql) && db_exec_script(b->c, sql) == DB_OK ? 0 : -1;
-}
-
 /* Writes the collected grams in primary-key order in one transaction, with unit_gram's
- * secondary indexes dropped meanwhile and built again by one sort each before the commit:
- * appending in key order instead of inserting at random keeps tens of millions of rows
- * cheap, and a failure leaves the table and its indexes as they were. */
+ * secondary indexes (and PostgreSQL foreign keys) dropped meanwhile and built again by one
+ * sort (one join) each before the commit: appending in key order instead of inserting at
+ * random keeps tens of millions of rows cheap, and a failure leaves everything as it was.
+ * The DDL, built at run time, goes through db_exec_script, which caches no statement. */
 static int write_grams(bulk *b)
 {
 	gram_set *g = &b->gs;
@@ -794,13 +791,13 @@ static int write_grams(bulk *b)
 	uint32_t *order = gram_sort(g);
 	fprintf(stderr, "bulk: %zu grams (%u distinct) sorted in %.1f s\n", g->nkeys, g->n,
 		seconds_since(&b->started) - t0);
-	index_defs ix = {0};
+	deferred set = {0};
 	int rc = db_begin(b->c, true) == DB_OK && db_lock(b->c, "gonghui.bulk") == DB_OK &&
-			 gram_indexes(b, &ix) == 0
+			 gram_deferred(b, &set) == 0
 		 ? 0
 		 : -1;
-	for (int i = 0; rc == 0 && i < ix.n; i++)
-		rc = exec_printf(b, "DROP INDEX \"%s\"", ix.name[i]);
+	for (int i = 0; rc == 0 && i < set.n; i++)
+		rc = db_exec_script(b->c, set.drop[i]) == DB_OK ? 0 : -1;
 	rows *r = &b->rows[T_GRAM];
 	for (size_t i = 0; rc == 0 && i < g->nkeys; i++) {
 		uint64_t k = g->keys[i];
@@ -815,19 +812,24 @@ static int write_grams(bulk *b)
 				progress(b, "grams", (long)i + 1, (long)g->nkeys, t0);
 		}
 	}
-	for (int i = 0; rc == 0 && i < ix.n; i++) {
-		fprintf(stderr, "bulk: %s\n", ix.sql[i]);
-		rc = exec_printf(b, "%s", ix.sql[i]);
+	for (int i = 0; rc == 0 && i < set.n; i++) {
+		double t1 = seconds_since(&b->started);
+		rc = db_exec_script(b->c, set.create[i]) == DB_OK ? 0 : -1;
+		fprintf(stderr, "bulk: %s (%.1f s)\n", set.create[i], seconds_since(&b->started) - t1);
 	}
 	if (rc == 0)
 		rc = db_commit(b->c) == DB_OK ? 0 : -1;
 	else
 		db_rollback(b->c);
-	for (int i = 0; i < ix.n; i++) {
-		free(ix.name[i]);
-		free(ix.sql[i]);
+	for (int i = 0; i < set.n; i++) {
+		free(set.drop[i]);
+		free(set.create[i]);
 	}
 	free(order);
+	free(g->keys);
+	free(g->text);
+	free(g->slot);
+	*g = (gram_set){.first_unit = g->first_unit};
 	return rc;
 }
 

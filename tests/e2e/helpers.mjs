@@ -129,3 +129,60 @@ export async function workerPasswordLogin(page, username, password) {
   await page.getByPlaceholder('请输入密码').fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
 }
+
+// --- 会籍变更 tests ----------------------------------------------------------------------
+
+export const AIRLINE = '厦门航空有限公司'; // a demo unit with a union
+export const PORT = '厦门国际港务股份有限公司'; // a demo unit without one (未建会)
+
+// The first unit GET /units finds by its exact name.
+export async function unitNamed(client, name) {
+  const r = await client.get(`/api/v1/units?q=${encodeURIComponent(name)}&page_size=10`);
+  assert.equal(r.status, 200, r.text);
+  const unit = r.body.items.find((u) => u.name === name);
+  assert.ok(unit, `demo unit ${name}`);
+  return unit;
+}
+
+// A reviewer's API client (login, then decisions at the application's current version).
+export async function reviewerClient(srv, reviewer) {
+  const { Client } = await import('../lib/client.mjs');
+  const c = new Client(srv.url);
+  const r = await c.post('/api/v1/admin/auth/login', { phone: reviewer.phone, password: reviewer.password });
+  assert.equal(r.status, 200, r.text);
+  return {
+    client: c,
+    async decide(id, action, reason) {
+      const d = await c.get(`/api/v1/admin/applications/${id}`);
+      assert.equal(d.status, 200, d.text);
+      assert.ok(d.body.application.actions.includes(action), `${action} offered: ${d.body.application.actions}`);
+      const res = await c.post(`/api/v1/admin/applications/${id}/${action}`, { version: d.body.application.version, ...(reason ? { reason } : {}) });
+      assert.equal(res.status, 200, res.text);
+      return res.body.application;
+    },
+  };
+}
+
+// A worker who joined at the bank (filed and approved through the API, as the join tests'
+// setup): { ...worker, bank, bankReviewer (API client), memberNo, joinRef }.
+export async function newMember(srv, name = '李会员') {
+  const { randomUUID } = await import('node:crypto');
+  const w = await newWorker(srv, name);
+  const bank = await bankUnit(w.client);
+  const bankReviewer = await reviewerClient(srv, await addReviewer(srv, bank.union.code, '王审核'));
+  const consent = await w.client.post('/api/v1/join/consent', { version: '2026-11' });
+  assert.equal(consent.status, 201, consent.text);
+  const created = await w.client.post('/api/v1/applications', {
+    kind: 'join',
+    consent_id: consent.body.consent_id,
+    request_id: randomUUID(),
+    submit: true,
+    data: { residence: '厦门市思明区湖滨南路1号', employment: 'unit', unit_id: bank.id, work_district: bank.district.code, work_street: bank.street.code },
+  });
+  assert.equal(created.status, 201, created.text);
+  await bankReviewer.decide(created.body.application.id, 'approve');
+  const m = await w.client.get('/api/v1/membership');
+  assert.equal(m.status, 200, m.text);
+  assert.equal(m.body.membership.org.name, bank.union.name);
+  return { ...w, bank, bankReviewer, memberNo: m.body.membership.member_no, joinRef: created.body.application.ref };
+}

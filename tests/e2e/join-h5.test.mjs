@@ -184,7 +184,7 @@ test('H5: 办事指南 → 在线办理 → 入会 with 暂存, 撤回, 退回, 
   await page.getByText('客户经理').waitFor();
   await page.goto(`${srv.url}/h5/me`);
   const member = page.getByTestId('membership');
-  await member.getByText(`${BANK}工会`).waitFor();
+  await member.getByText(`${BANK}工会`).first().waitFor(); // also in the history
   await member.getByText(/^XM\d+$/).waitFor();
   await page.getByText('工会会员').first().waitFor();
   await page.screenshot({ path: screenshotPath('h5-me-member.png'), fullPage: true });

@@ -217,9 +217,9 @@ test('PC: 网上入会 from 温馨提醒 to membership, with 暂存, 撤回, 退
   await page.screenshot({ path: screenshotPath('pc-affair-detail.png'), fullPage: true });
   await page.goto(`${srv.url}/pc/me`);
   const card = page.getByTestId('membership');
-  await card.getByText(`${BANK}工会`).waitFor();
+  await card.getByText(`${BANK}工会`).first().waitFor(); // also in the history
   await card.getByText(/^XM\d+$/).waitFor();
-  await card.getByText(/^\d{4}-\d{2}-\d{2}$/).waitFor();
+  await card.getByText(/^\d{4}-\d{2}-\d{2}$/).first().waitFor();
   await page.getByText('工会会员').first().waitFor();
   await page.screenshot({ path: screenshotPath('pc-me-member.png'), fullPage: true });
 

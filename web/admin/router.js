@@ -1,5 +1,5 @@
-// Back office routes. Every page but the login needs a staff session. 会籍变更审核 is filled
-// by later work; it is a real route already.
+// Back office routes. Every page but the login needs a staff session. 入会审核 and 会籍变更审核
+// are the same queue and detail pages, filtered by `meta.kind`.
 import { createRouter, createWebHistory } from 'vue-router';
 import { api, session } from '../shared/staff.js';
 import { installGuards } from '../shared/router.js';
@@ -31,19 +31,25 @@ export const router = createRouter({
           path: 'join-review',
           name: 'join-review',
           component: () => import('./views/review/Queue.vue'),
-          meta: { title: '入会审核', requiresAuth: true, menu: '/join-review' },
+          meta: { title: '入会审核', requiresAuth: true, menu: '/join-review', kind: 'join' },
         },
         {
           path: 'join-review/:id(\\d+)',
           name: 'join-review-detail',
           component: () => import('./views/review/Detail.vue'),
-          meta: { title: '入会审核 · 办件详情', requiresAuth: true, menu: '/join-review' },
+          meta: { title: '入会审核 · 办件详情', requiresAuth: true, menu: '/join-review', kind: 'join' },
         },
         {
           path: 'transfer-review',
           name: 'transfer-review',
-          component: ComingSoon,
-          meta: { title: '会籍变更审核', requiresAuth: true },
+          component: () => import('./views/review/Queue.vue'),
+          meta: { title: '会籍变更审核', requiresAuth: true, menu: '/transfer-review', kind: 'transfer' },
+        },
+        {
+          path: 'transfer-review/:id(\\d+)',
+          name: 'transfer-review-detail',
+          component: () => import('./views/review/Detail.vue'),
+          meta: { title: '会籍变更审核 · 办件详情', requiresAuth: true, menu: '/transfer-review', kind: 'transfer' },
         },
         {
           path: 'password',

@@ -1,4 +1,4 @@
-// H5 site routes. 会籍变更 and 忘记密码 are filled by later work; they are real routes already.
+// H5 site routes. 忘记密码 is filled by later work; it is a real route already.
 import { createRouter, createWebHistory } from 'vue-router';
 import { api, session } from '../shared/worker.js';
 import { installGuards } from '../shared/router.js';
@@ -88,6 +88,31 @@ export const router = createRouter({
       path: '/join/result/:id(\\d+)',
       name: 'join-result',
       component: () => import('./views/join/Result.vue'),
+      meta: { title: '提交成功', requiresAuth: true },
+    },
+    {
+      path: '/transfer',
+      name: 'transfer',
+      component: () => import('./views/transfer/Check.vue'),
+      meta: { title: '条件检查', requiresAuth: true },
+    },
+    {
+      path: '/transfer/agreement',
+      name: 'transfer-agreement',
+      component: () => import('./views/transfer/Agreement.vue'),
+      meta: { title: '会籍关系变更提醒', requiresAuth: true },
+    },
+    {
+      // New (after 【同意】) or, with an id, a saved one opened from 我的办事.
+      path: '/transfer/form/:id(\\d+)?',
+      name: 'transfer-form',
+      component: () => import('./views/transfer/Form.vue'),
+      meta: { title: '填写会籍变更申请', requiresAuth: true },
+    },
+    {
+      path: '/transfer/result/:id(\\d+)',
+      name: 'transfer-result',
+      component: () => import('./views/transfer/Result.vue'),
       meta: { title: '提交成功', requiresAuth: true },
     },
     {

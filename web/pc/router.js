@@ -1,5 +1,5 @@
-// PC site routes. 会籍变更申请 and 忘记密码 are filled later; they are real routes already so
-// that menus and links point at their final addresses.
+// PC site routes. 忘记密码 is filled later; it is a real route already so that menus and links
+// point at its final address.
 import { createRouter, createWebHistory } from 'vue-router';
 import { api, session } from '../shared/worker.js';
 import { installGuards } from '../shared/router.js';
@@ -7,6 +7,7 @@ import Home from './views/Home.vue';
 
 const ComingSoon = () => import('./views/ComingSoon.vue');
 const JOIN_TRAIL = ['业务申报平台', '会员基础类业务', '网上入会申请'];
+const TRANSFER_TRAIL = ['业务申报平台', '会员基础类业务', '会籍变更申请'];
 
 export const router = createRouter({
   history: createWebHistory('/pc/'),
@@ -70,12 +71,27 @@ export const router = createRouter({
     {
       path: '/transfer',
       name: 'transfer',
-      component: ComingSoon,
-      meta: {
-        title: '会籍变更申请',
-        requiresAuth: true,
-        trail: ['业务申报平台', '会员基础类业务', '会籍变更申请'],
-      },
+      component: () => import('./views/transfer/Check.vue'),
+      meta: { title: '会籍变更申请', requiresAuth: true, trail: TRANSFER_TRAIL },
+    },
+    {
+      path: '/transfer/agreement',
+      name: 'transfer-agreement',
+      component: () => import('./views/transfer/Agreement.vue'),
+      meta: { title: '会籍关系变更提醒', requiresAuth: true, trail: TRANSFER_TRAIL },
+    },
+    {
+      // New (after 【同意】) or, with an id, a saved one opened from 我的办事.
+      path: '/transfer/form/:id(\\d+)?',
+      name: 'transfer-form',
+      component: () => import('./views/transfer/Form.vue'),
+      meta: { title: '填写会籍变更申请', requiresAuth: true, trail: TRANSFER_TRAIL },
+    },
+    {
+      path: '/transfer/result/:id(\\d+)',
+      name: 'transfer-result',
+      component: () => import('./views/transfer/Result.vue'),
+      meta: { title: '会籍变更申请已提交', requiresAuth: true, trail: TRANSFER_TRAIL },
     },
     {
       path: '/affairs',

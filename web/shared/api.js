@@ -134,6 +134,11 @@ export function workerEndpoints(api) {
     joinConsent: (version) => api.post('/api/v1/join/consent', { version }),
     joinOptions: () => api.get('/api/v1/join/options'),
 
+    // 会籍变更 (the form goes through the same application endpoints, kind "transfer").
+    transferEligibility: () => api.get('/api/v1/transfer/eligibility'),
+    transferAgreement: () => api.get('/api/v1/transfer/agreement'),
+    transferConsent: (version) => api.post('/api/v1/transfer/consent', { version }),
+
     // Applications (办事) and 我的办事.
     createApplication: (body) => api.post('/api/v1/applications', body),
     application: (id) => api.get(`/api/v1/applications/${encodeURIComponent(id)}`),
@@ -165,7 +170,8 @@ export function staffEndpoints(api) {
     logout: () => api.post('/api/v1/admin/auth/logout', {}, { quiet401: true }),
     changePassword: (form) => api.post('/api/v1/admin/account/password', form),
 
-    // Review (入会审核): the queue of the staff member's union, one application, decisions.
+    // Review (入会审核, 会籍变更审核: `kind` filters the queue): the queue of the staff member's
+    // union, one application, decisions.
     applications: (filters = {}) => api.get(`/api/v1/admin/applications${query(filters)}`),
     application: (id) => api.get(`/api/v1/admin/applications/${encodeURIComponent(id)}`),
     revealId: (id) => api.post(`/api/v1/admin/applications/${encodeURIComponent(id)}/reveal-id`, {}),

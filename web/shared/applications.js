@@ -56,9 +56,10 @@ export function rowActions(item) {
   return out;
 }
 
-// Where a kind of application is filled in (the transfer form comes later).
+// Where a kind of application is filled in.
 export function formPath(item) {
   if (item && item.kind === 'join') return `/join/form/${item.id}`;
+  if (item && item.kind === 'transfer') return `/transfer/form/${item.id}`;
   return null;
 }
 

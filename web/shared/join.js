@@ -69,30 +69,42 @@ export function useEligibility() {
 }
 
 // 《中华全国总工会入会申请书》 and 【同意】 ------------------------------------------------------
-// The consent id travels to the form page in sessionStorage (no agreement, no form).
-const CONSENT_KEY = 'gonghui.join_consent';
+// The consent id travels to the form page in sessionStorage (no agreement, no form); one
+// key per kind of application.
+export function consentStore(key) {
+  return {
+    get() {
+      const c = readJson(key);
+      return c && typeof c.id === 'number' ? c : null;
+    },
+    save(id, version) {
+      writeJson(key, { id, version });
+    },
+    clear() {
+      writeJson(key, null);
+    },
+  };
+}
 
-export const joinConsent = {
-  get() {
-    const c = readJson(CONSENT_KEY);
-    return c && typeof c.id === 'number' ? c : null;
-  },
-  save(id, version) {
-    writeJson(CONSENT_KEY, { id, version });
-  },
-  clear() {
-    writeJson(CONSENT_KEY, null);
-  },
-};
+export const joinConsent = consentStore('gonghui.join_consent');
 
-export function useAgreement({ notify, onAgreed }) {
-  const state = reactive({ loading: true, error: '', title: '中华全国总工会入会申请书', text: '', version: '', busy: false });
+// The agreement page: the join one unless another text, consent request and store are given
+// (会籍变更 passes its own).
+export function useAgreement({
+  notify,
+  onAgreed,
+  title = '中华全国总工会入会申请书',
+  fetchText = () => worker.joinAgreement(),
+  consent = (version) => worker.joinConsent(version),
+  store = joinConsent,
+}) {
+  const state = reactive({ loading: true, error: '', title, text: '', version: '', busy: false });
 
   async function load() {
     state.loading = true;
     state.error = '';
     try {
-      const res = await worker.joinAgreement();
+      const res = await fetchText();
       state.title = res.title || state.title;
       state.text = res.text || '';
       state.version = res.version || '';
@@ -107,8 +119,8 @@ export function useAgreement({ notify, onAgreed }) {
     if (state.busy || !state.version) return;
     state.busy = true;
     try {
-      const res = await worker.joinConsent(state.version);
-      joinConsent.save(res.consent_id, state.version);
+      const res = await consent(state.version);
+      store.save(res.consent_id, state.version);
       onAgreed();
     } catch (err) {
       notify.error(err.message);
@@ -386,14 +398,14 @@ export function useJoinForm({ notify, id = null, onSaved, onSubmitted, onConsent
   return { form, errors, state, requestId, load, streets, setDistrict, setUnit, setEmployment, save };
 }
 
-// The result page after 【提交】: the answer of the submit, kept for a reload.
+// The result page after 【提交】: the answer of the submit, kept for a reload (any kind).
 const RESULT_KEY = 'gonghui.join_result';
 
-function rememberResult(app) {
+export function rememberResult(app) {
   writeJson(RESULT_KEY, { id: app.id, ref: app.ref, status: app.status, status_label: app.status_label, next_steps: app.next_steps || '', org: app.org || null });
 }
 
-export function useJoinResult(id) {
+export function useJoinResult(id, { fallback = DEFAULT_NEXT_STEPS } = {}) {
   const state = reactive({ loading: true, error: '', app: null, nextSteps: '' });
 
   async function load() {
@@ -401,14 +413,14 @@ export function useJoinResult(id) {
     const kept = readJson(RESULT_KEY);
     if (kept && String(kept.id) === String(id)) {
       state.app = kept;
-      state.nextSteps = kept.next_steps || DEFAULT_NEXT_STEPS;
+      state.nextSteps = kept.next_steps || fallback;
       state.loading = false;
       return;
     }
     try {
       const res = await worker.application(id);
       state.app = res.application;
-      state.nextSteps = res.application.next_steps || DEFAULT_NEXT_STEPS;
+      state.nextSteps = res.application.next_steps || fallback;
     } catch (err) {
       state.error = err.message;
     } finally {
