@@ -23,7 +23,7 @@ static const route routes[] = {
 	{"POST", "/api/v1/auth/register", h_register, ROUTE_HASH, 0},
 	{"POST", "/api/v1/auth/password-login", h_password_login, ROUTE_HASH, 0},
 	{"POST", "/api/v1/auth/logout", h_logout, ROUTE_WORKER, 0},
-	{"GET", "/api/v1/account", h_account_get, ROUTE_WORKER, 0},
+	{"GET", "/api/v1/account", h_account_get, ROUTE_WORKER | ROUTE_READ, 0},
 	{"POST", "/api/v1/account/password", h_account_password, ROUTE_WORKER | ROUTE_HASH, 0},
 	{"POST", "/api/v1/account/phone/sms-code", h_account_phone_code, ROUTE_WORKER, 0},
 	{"POST", "/api/v1/account/phone", h_account_phone, ROUTE_WORKER | ROUTE_HASH, 0},
@@ -60,23 +60,23 @@ static const route routes[] = {
 	{"GET", "/api/v1/admin/audit", h_admin_audit, ROUTE_STAFF, 0},
 	{"GET", "/api/v1/admin/dashboard", h_admin_dashboard, ROUTE_STAFF, 0},
 	{"GET", "/api/v1/regions", h_regions, 0, 0},
-	{"GET", "/api/v1/units", h_units_search, ROUTE_WORKER, 0},
-	{"GET", "/api/v1/membership", h_membership_get, ROUTE_WORKER, 0},
-	{"GET", "/api/v1/join/eligibility", h_join_eligibility, ROUTE_WORKER, 0},
+	{"GET", "/api/v1/units", h_units_search, ROUTE_WORKER | ROUTE_READ, 0},
+	{"GET", "/api/v1/membership", h_membership_get, ROUTE_WORKER | ROUTE_READ, 0},
+	{"GET", "/api/v1/join/eligibility", h_join_eligibility, ROUTE_WORKER | ROUTE_READ, 0},
 	{"GET", "/api/v1/join/agreement", h_join_agreement, 0, 0},
 	{"POST", "/api/v1/join/consent", h_join_consent, ROUTE_WORKER, 0},
 	{"GET", "/api/v1/join/options", h_join_options, 0, 0},
-	{"GET", "/api/v1/transfer/eligibility", h_transfer_eligibility, ROUTE_WORKER, 0},
+	{"GET", "/api/v1/transfer/eligibility", h_transfer_eligibility, ROUTE_WORKER | ROUTE_READ, 0},
 	{"GET", "/api/v1/transfer/agreement", h_transfer_agreement, 0, 0},
 	{"POST", "/api/v1/transfer/consent", h_transfer_consent, ROUTE_WORKER, 0},
 	{"POST", "/api/v1/applications", h_app_create, ROUTE_WORKER, 0},
-	{"GET", "/api/v1/applications/:id", h_app_get, ROUTE_WORKER, 0},
+	{"GET", "/api/v1/applications/:id", h_app_get, ROUTE_WORKER | ROUTE_READ, 0},
 	{"PUT", "/api/v1/applications/:id", h_app_update, ROUTE_WORKER, 0},
 	{"POST", "/api/v1/applications/:id/withdraw", h_app_withdraw, ROUTE_WORKER, 0},
 	{"DELETE", "/api/v1/applications/:id", h_app_delete, ROUTE_WORKER, 0},
-	{"GET", "/api/v1/affairs", h_affairs, ROUTE_WORKER, 0},
-	{"GET", "/api/v1/admin/applications", h_review_queue, ROUTE_STAFF, 0},
-	{"GET", "/api/v1/admin/applications/:id", h_review_get, ROUTE_STAFF, 0},
+	{"GET", "/api/v1/affairs", h_affairs, ROUTE_WORKER | ROUTE_READ, 0},
+	{"GET", "/api/v1/admin/applications", h_review_queue, ROUTE_STAFF | ROUTE_READ, 0},
+	{"GET", "/api/v1/admin/applications/:id", h_review_get, ROUTE_STAFF | ROUTE_READ, 0},
 	{"POST", "/api/v1/admin/applications/:id/reveal-id", h_review_reveal, ROUTE_STAFF, 0},
 	{"POST", "/api/v1/admin/applications/:id/:action", h_review_decide, ROUTE_STAFF, 0},
 	{"GET", "/api/v1/privacy-notice", h_privacy_notice, 0, 0},
@@ -201,7 +201,13 @@ static void run_checked(http_request *r)
 			}
 		}
 	}
+	/* One read transaction instead of one per statement: on SQLite each statement otherwise
+	 * takes and drops the WAL read lock (fcntl calls); PostgreSQL would pay round trips. */
+	bool read_tx = (rt->flags & ROUTE_READ) && db_conn_dialect(r->db) == DB_SQLITE &&
+		       db_begin(r->db, false) == DB_OK;
 	rt->fn(r);
+	if (read_tx)
+		db_rollback(r->db);
 }
 
 void api_run(http_request *r)

@@ -15,6 +15,7 @@ enum route_flags {
 	ROUTE_STAFF = 1 << 2,  /* needs a staff (工作人员) session */
 	ROUTE_TEST = 1 << 3,   /* exists only in test mode */
 	ROUTE_SESSION_OPTIONAL = 1 << 4, /* reads the session if there is one */
+	ROUTE_READ = 1 << 5,   /* only reads: on SQLite its queries share one read transaction */
 };
 
 typedef struct route {

@@ -490,18 +490,20 @@ void h_affairs(http_request *r)
 		return;
 	}
 	json_t *cj = json_object();
+	int64_t total = 0;
 	for (int tb = 0; tb < TAB_COUNT; tb++) {
 		int64_t sum = 0;
 		for (int s = 0; s < APP_STATUS_COUNT; s++)
 			if (domain_app_in_tab((app_status)s, (app_tab)tb))
 				sum += counts[s];
 		json_object_set_new(cj, domain_app_tab_name((app_tab)tb), json_integer(sum));
+		if (tb == (int)tab)
+			total = sum; /* the tab's count is the list's total */
 	}
 	app_row *rows = arena_alloc(&r->mem, sizeof(app_row) * (size_t)size);
 	int n = 0;
-	int64_t total = 0;
 	if (store_app_list_worker(r->db, r->subject_id, nin ? in_tab : NULL, nin,
-				  (int)((page - 1) * size), (int)size, rows, &n, &total) != STORE_OK) {
+				  (int)((page - 1) * size), (int)size, rows, &n, NULL) != STORE_OK) {
 		json_decref(cj);
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;

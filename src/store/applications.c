@@ -5,11 +5,14 @@
 
 #include "store/store.h"
 
-#define APP_COLS                                                                                   \
-	"a.id, COALESCE(a.ref, ''), a.worker_id, a.kind, a.status, COALESCE(a.org_id, 0), a.data, " \
+#define APP_COLS_WITH(data)                                                                        \
+	"a.id, COALESCE(a.ref, ''), a.worker_id, a.kind, a.status, COALESCE(a.org_id, 0), " data ", " \
 	"COALESCE(a.consent_id, 0), a.request_id, COALESCE(a.handler_id, 0), "                     \
 	"COALESCE(a.reason, ''), a.version, a.created_at, a.updated_at, "                          \
 	"COALESCE(a.submitted_at, 0), COALESCE(a.decided_at, 0)"
+#define APP_COLS APP_COLS_WITH("a.data")
+/* Lists leave the form out: it is only read on the detail page. */
+#define APP_LIST_COLS APP_COLS_WITH("''")
 
 static void copy(char *dst, size_t cap, const char *src)
 {
@@ -202,18 +205,20 @@ store_rc store_app_list_worker(db_conn *c, int64_t worker_id, const char *const 
 		s[i] = all ? "" : statuses[i < nstatuses ? i : 0];
 	db_rows *r;
 	*n = 0;
-	*total = 0;
-	if (db_query(c, &r,
+	if (total) {
+		*total = 0;
+		if (db_query(c, &r,
 		     "SELECT COUNT(*) FROM application a WHERE a.worker_id = ? AND "
 		     "(? = 1 OR a.status IN (?, ?, ?, ?))",
 		     DB_ARGS(DB_INT(worker_id), DB_INT(all), DB_TEXT(s[0]), DB_TEXT(s[1]),
 			     DB_TEXT(s[2]), DB_TEXT(s[3]))))
 		return STORE_ERR;
-	if (db_next(r) == DB_ROW)
-		*total = db_int(r, 0);
-	db_done(r);
+		if (db_next(r) == DB_ROW)
+			*total = db_int(r, 0);
+		db_done(r);
+	}
 	if (db_query(c, &r,
-		     "SELECT " APP_COLS " FROM application a WHERE a.worker_id = ? AND "
+		     "SELECT " APP_LIST_COLS " FROM application a WHERE a.worker_id = ? AND "
 		     "(? = 1 OR a.status IN (?, ?, ?, ?)) ORDER BY a.updated_at DESC, a.id DESC "
 		     "LIMIT ? OFFSET ?",
 		     DB_ARGS(DB_INT(worker_id), DB_INT(all), DB_TEXT(s[0]), DB_TEXT(s[1]),

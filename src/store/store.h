@@ -247,7 +247,8 @@ store_rc store_app_events(db_conn *c, int64_t app_id, app_event *out, int max, i
 /* Counts of the worker's applications per status name (index by position in names). */
 store_rc store_app_count_by_status(db_conn *c, int64_t worker_id, const char *const *names,
 				   int nnames, int64_t *counts);
-/* The worker's applications whose status is in statuses (NULL: all), newest first. */
+/* The worker's applications whose status is in statuses (NULL: all), newest first; total
+ * (may be NULL when the caller knows it) gets their number. */
 store_rc store_app_list_worker(db_conn *c, int64_t worker_id, const char *const *statuses,
 			       int nstatuses, int offset, int limit, app_row *out, int *n,
 			       int64_t *total);
