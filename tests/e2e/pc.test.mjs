@@ -168,7 +168,7 @@ test('PC: menus lead to the service pages, which need login', { timeout: 60000 }
 
   await page.getByText('忘记密码').click();
   await expectPath(page, '/pc/forgot');
-  await page.getByText('该服务即将开放').waitFor();
+  await page.getByPlaceholder('请输入证件号码、手机号码或邮箱地址').waitFor(); // recover-pc.test.mjs walks it
 
   const mobile = page.getByRole('link', { name: '手机版' }).first();
   assert.equal(await mobile.getAttribute('href'), '/h5/');

@@ -52,6 +52,19 @@ export const router = createRouter({
           meta: { title: '会籍变更审核 · 办件详情', requiresAuth: true, menu: '/transfer-review', kind: 'transfer' },
         },
         {
+          // 人工申诉: platform admins only (the menu hides it from others; the API answers 403).
+          path: 'appeals',
+          name: 'appeals',
+          component: () => import('./views/appeals/Queue.vue'),
+          meta: { title: '人工申诉', requiresAuth: true, menu: '/appeals' },
+        },
+        {
+          path: 'appeals/:id(\\d+)',
+          name: 'appeal-detail',
+          component: () => import('./views/appeals/Detail.vue'),
+          meta: { title: '人工申诉 · 申诉详情', requiresAuth: true, menu: '/appeals' },
+        },
+        {
           path: 'password',
           name: 'password',
           component: () => import('./views/Password.vue'),

@@ -1,4 +1,4 @@
-// H5 site routes. 忘记密码 is filled by later work; it is a real route already.
+// H5 site routes.
 import { createRouter, createWebHistory } from 'vue-router';
 import { api, session } from '../shared/worker.js';
 import { installGuards } from '../shared/router.js';
@@ -34,7 +34,22 @@ export const router = createRouter({
       component: () => import('./views/Register.vue'),
       meta: { title: '信息完善', guestOnly: true },
     },
-    { path: '/forgot', name: 'forgot', component: ComingSoon, meta: { title: '忘记密码' } },
+    // 忘记密码 (views/recover): username + captcha → the three ways → each way's pages; the
+    // e-mail links open /reset#token=… and /verify-email#token=… (the token in the fragment).
+    { path: '/forgot', name: 'forgot', component: () => import('./views/recover/Start.vue'), meta: { title: '忘记密码' } },
+    { path: '/forgot/ways', name: 'forgot-ways', component: () => import('./views/recover/Ways.vue'), meta: { title: '找回密码' } },
+    { path: '/forgot/phone', name: 'forgot-phone', component: () => import('./views/recover/Phone.vue'), meta: { title: '手机方式找回' } },
+    { path: '/forgot/email', name: 'forgot-email', component: () => import('./views/recover/EmailSent.vue'), meta: { title: '邮箱方式找回' } },
+    { path: '/forgot/appeal', name: 'forgot-appeal', component: () => import('./views/recover/Appeal.vue'), meta: { title: '人工申诉' } },
+    {
+      path: '/forgot/appeal/result',
+      name: 'forgot-appeal-result',
+      component: () => import('./views/recover/AppealResult.vue'),
+      meta: { title: '申诉已提交' },
+    },
+    { path: '/forgot/success', name: 'forgot-success', component: () => import('./views/recover/Success.vue'), meta: { title: '重置密码成功' } },
+    { path: '/reset', name: 'reset', component: () => import('./views/recover/EmailReset.vue'), meta: { title: '重置密码' } },
+    { path: '/verify-email', name: 'verify-email', component: () => import('./views/recover/VerifyEmail.vue'), meta: { title: '验证邮箱' } },
     {
       path: '/me',
       name: 'me',
@@ -58,6 +73,12 @@ export const router = createRouter({
       name: 'password',
       component: () => import('./views/Password.vue'),
       meta: { title: '修改登录密码', requiresAuth: true },
+    },
+    {
+      path: '/email',
+      name: 'email',
+      component: () => import('./views/recover/BindEmail.vue'),
+      meta: { title: '绑定邮箱', requiresAuth: true },
     },
     {
       path: '/phone',
