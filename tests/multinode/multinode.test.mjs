@@ -476,11 +476,43 @@ describe('two nodes behind nginx on one PostgreSQL', { skip }, () => {
         const idNumber = nextId(), password = nextPassword();
         r = await post('/api/v1/auth/register', {
           registration_token: r.body.registration_token, name: '李四', id_number: idNumber,
-          password, password_confirm: password, privacy_consent: true,
+          password, password_confirm: password, privacy_consent: true, client: 'app',
         }, addr);
         count('register', r);
-        if (r.status === 201) regs.push({ phone, idNumber, password, id: r.body.user.id });
-        else if (!unacknowledged(r)) violation('register ' + phone, r);
+        if (r.status === 201) {
+          const g = { phone, idNumber, password, id: r.body.user.id, token: r.body.token };
+          regs.push(g);
+          await submitJoin(g, addr);
+        } else if (!unacknowledged(r)) violation('register ' + phone, r);
+      }
+    }
+
+    // 网上入会 submissions (bearer clients): consent, then a submit that may be retried with
+    // the same request id on another node; an acknowledged submit must exist exactly once.
+    async function submitJoin(g, addr) {
+      const auth = { Authorization: `Bearer ${g.token}` };
+      const c = await call('POST', nginx.url + '/api/v1/join/consent', { version: '2026-11' },
+        { localAddress: addr, headers: auth });
+      count('consent', c);
+      if (c.status !== 201) {
+        if (!unacknowledged(c)) violation('consent ' + g.phone, c);
+        return;
+      }
+      const body = {
+        kind: 'join', consent_id: c.body.consent_id, request_id: `mn-${g.id}-join`, submit: true,
+        data: { residence: '厦门市思明区', employment: 'none', work_district: '350203', work_street: '350203001' },
+      };
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const r = await call('POST', nginx.url + '/api/v1/applications', body, { localAddress: addr, headers: auth });
+        count('submit', r);
+        if (r.status === 201 || r.status === 200) {
+          g.application = r.body.application.id;
+          return;
+        }
+        if (!unacknowledged(r)) {
+          violation('submit ' + g.phone, r);
+          return;
+        }
       }
     }
 
@@ -580,7 +612,7 @@ describe('two nodes behind nginx on one PostgreSQL', { skip }, () => {
     for (const id of heldIds) assert.equal(sms.all.filter((m) => m.id === id).length, 1, `message ${id}, held by B, delivered once`);
 
     t.diagnostic(`${loopMs} ms of load; B killed at ~${KILL_AT_MS} ms; outcomes ${JSON.stringify(tally)}`);
-    t.diagnostic(`acknowledged: ${smsAcked.size} SMS sends, ${regs.length} registrations, ${logins} password logins; ` +
+    t.diagnostic(`acknowledged: ${smsAcked.size} SMS sends, ${regs.length} registrations, ${regs.filter((g) => g.application).length} join submissions, ${logins} password logins; ` +
       `${codesLate} codes late; ${heldIds.length} messages held by B's lease at the kill, delivered by A after it`);
 
     assert.deepEqual(violations, [], 'no acknowledged flow broke');
@@ -611,6 +643,16 @@ describe('two nodes behind nginx on one PostgreSQL', { skip }, () => {
         assert.equal(r.body.user.id_number, maskId(g.idNumber));
       }));
     }
+    // Every acknowledged submission is there once, as submitted, routed to the street union.
+    const submitted = regs.filter((g) => g.application);
+    assert.ok(submitted.length >= 3, `enough submissions: ${submitted.length}`);
+    const apps = psql(db, `SELECT worker_id, COUNT(*), MIN(status) FROM application WHERE kind = 'join' GROUP BY worker_id`);
+    const perWorker = new Map(apps.map(([w, n, st]) => [Number(w), [Number(n), st]]));
+    for (const g of submitted) {
+      assert.deepEqual(perWorker.get(g.id), [1, 'submitted'], `worker ${g.id}: one submitted join application`);
+    }
+    const dupApps = apps.filter(([, n]) => Number(n) > 1);
+    assert.deepEqual(dupApps, [], 'no worker has two join applications');
     const dupPhones = psql(db, 'SELECT phone FROM worker GROUP BY phone HAVING COUNT(*) > 1');
     assert.deepEqual(dupPhones, [], 'one account per phone');
     const rows = psql(db, `SELECT id, phone FROM worker WHERE id IN (${regs.map((g) => g.id).join(',')})`);
