@@ -399,6 +399,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	char err[512];
+	umask(077); /* the database, key and message files hold personal data */
 	if (config_load(&cfg, config_file, err, sizeof(err)))
 		return fail("config", err);
 	if (crypto_init())
