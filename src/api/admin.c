@@ -95,13 +95,39 @@ void h_admin_orgs(http_request *r)
 				   root.kind, "active", root.active, "items", items));
 }
 
+/* Does s start or end with a space (ASCII or the ideographic U+3000)? */
+static bool padded(const char *s)
+{
+	size_t n = strlen(s);
+	return *s == ' ' || strncmp(s, "\xE3\x80\x80", 3) == 0 || (n && s[n - 1] == ' ') ||
+	       (n >= 3 && strcmp(s + n - 3, "\xE3\x80\x80") == 0);
+}
+
 static bool org_name_ok(http_request *r, const char *name)
 {
 	size_t n = form_utf8_len(name);
-	if (n < 2 || n > 60) {
-		api_fail_msg(r, ERR_INVALID_FIELD, "name", "组织名称应为2–60个字");
+	if (n < 2 || n > 60 || padded(name)) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "name", "组织名称应为2–60个字，首尾不能是空格");
 		return false;
 	}
+	return true;
+}
+
+/* An integer id field of the body: absent or null → *present false; anything but an integer
+ * answers 400 naming the field. */
+static bool body_id(http_request *r, const char *field, const char *message, bool *present,
+		    int64_t *id)
+{
+	json_t *v = json_object_get(r->json, field);
+	*present = v && !json_is_null(v);
+	*id = 0;
+	if (!*present)
+		return true;
+	if (!json_is_integer(v)) {
+		api_fail_msg(r, ERR_INVALID_FIELD, field, message);
+		return false;
+	}
+	*id = json_integer_value(v);
 	return true;
 }
 
@@ -170,11 +196,13 @@ void h_admin_org_update(http_request *r)
 		return;
 	if (v[0].present && !org_name_ok(r, v[0].s))
 		return;
-	json_t *pid = json_object_get(r->json, "parent_id");
-	int64_t new_parent = 0;
-	if (pid && !json_is_null(pid)) {
+	int64_t new_parent = 0, pid;
+	bool move;
+	if (!body_id(r, "parent_id", "上级组织应为组织编号", &move, &pid))
+		return;
+	if (move) {
 		bool below = false;
-		if (!json_is_integer(pid) || !org_in_scope(r, &a, json_integer_value(pid), &parent))
+		if (!org_in_scope(r, &a, pid, &parent))
 			return;
 		new_parent = parent.id;
 		/* Not the scope's own root, not into itself or its own subtree, not under a
@@ -222,8 +250,11 @@ void h_admin_org_deactivate(http_request *r)
 			  NULL);
 		return;
 	}
-	json_t *to = json_object_get(r->json, "move_to");
-	if ((members || open) && !json_is_integer(to)) {
+	int64_t to;
+	bool has_to;
+	if (!body_id(r, "move_to", "接收组织应为组织编号", &has_to, &to))
+		return;
+	if ((members || open) && !has_to) {
 		/* The page says where they must go first. */
 		json_t *e = json_pack("{s:s, s:s, s:s, s:I, s:I}", "code", "must_move", "message",
 				      arena_printf(&r->mem,
@@ -235,8 +266,8 @@ void h_admin_org_deactivate(http_request *r)
 		return;
 	}
 	int64_t move_to = 0;
-	if (json_is_integer(to)) {
-		if (!org_in_scope(r, &a, json_integer_value(to), &target))
+	if (has_to) {
+		if (!org_in_scope(r, &a, to, &target))
 			return;
 		if (target.id == id || !target.active) {
 			api_fail_msg(r, ERR_INVALID_FIELD, "move_to", "请选择另一个在用的组织");
@@ -244,8 +275,14 @@ void h_admin_org_deactivate(http_request *r)
 		}
 		move_to = target.id;
 	}
-	const char *note = arena_printf(&r->mem, "%s停用，会籍转入%s", o.name,
-					move_to ? target.name : "");
+	char *note = arena_printf(&r->mem, "%s停用，会籍转入%s", o.name, move_to ? target.name : "");
+	size_t cut = strlen(note);
+	if (cut > 255) {
+		cut = 255;
+		while (cut > 0 && ((unsigned char)note[cut] & 0xc0) == 0x80)
+			cut--;
+		note[cut] = '\0';
+	}
 	if (db_begin(r->db, true) != DB_OK ||
 	    store_org_deactivate(r->db, id, move_to, note, clock_now()) != STORE_OK ||
 	    !audit(r, &a, "org.deactivate", o.code,
@@ -367,7 +404,8 @@ void h_admin_staff_create(http_request *r)
 		res_error(r, 409, "phone_taken", "该手机号已开通工作人员账号", "phone");
 		return;
 	}
-	if (rc != STORE_OK || !audit(r, &a, "staff.create", v[0].s, v[2].s) ||
+	if (rc != STORE_OK ||
+	    !audit(r, &a, "staff.create", arena_printf(&r->mem, "staff:%lld", (long long)id), v[2].s) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		api_fail(r, ERR_UNAVAILABLE, NULL);
@@ -417,10 +455,12 @@ void h_admin_staff_update(http_request *r)
 		return;
 	if (v[0].present && !role_allowed(r, &a, v[0].s))
 		return;
-	json_t *oid = json_object_get(r->json, "org_id");
-	int64_t new_org = 0;
-	if (oid && !json_is_null(oid)) {
-		if (!json_is_integer(oid) || !org_in_scope(r, &a, json_integer_value(oid), &org))
+	int64_t new_org = 0, oid;
+	bool rescope;
+	if (!body_id(r, "org_id", "所属组织应为组织编号", &rescope, &oid))
+		return;
+	if (rescope) {
+		if (!org_in_scope(r, &a, oid, &org))
 			return;
 		new_org = org.id;
 	}
@@ -430,7 +470,7 @@ void h_admin_staff_update(http_request *r)
 		    STORE_OK ||
 	    (disabled == 1 &&
 	     store_session_delete_others(r->db, SUBJECT_STAFF, s.id, NULL) != STORE_OK) ||
-	    !audit(r, &a, "staff.update", s.phone,
+	    !audit(r, &a, "staff.update", arena_printf(&r->mem, "staff:%lld", (long long)s.id),
 		   arena_printf(&r->mem, "role=%s org=%lld disabled=%d",
 				v[0].present ? v[0].s : "-", (long long)new_org, disabled)) ||
 	    db_commit(r->db) != DB_OK) {
@@ -453,7 +493,9 @@ void h_admin_staff_reset(http_request *r)
 			   hash) ||
 	    store_account_set_password(r->db, SUBJECT_STAFF, s.id, hash, clock_now()) != STORE_OK ||
 	    store_session_delete_others(r->db, SUBJECT_STAFF, s.id, NULL) != STORE_OK ||
-	    !audit(r, &a, "staff.password_reset", s.phone, NULL) || db_commit(r->db) != DB_OK) {
+	    !audit(r, &a, "staff.password_reset",
+		   arena_printf(&r->mem, "staff:%lld", (long long)s.id), NULL) ||
+	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;

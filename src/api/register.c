@@ -82,7 +82,7 @@ static bool member_filters(http_request *r, member_filter *f, unsigned char idx[
 			api_fail_msg(r, ERR_INVALID_FIELD, "org_id", "组织不在您的管理范围内");
 			return false;
 		}
-		f->org_id = v;
+		f->root = v; /* the organisation and everything below it, as the dashboard counts */
 	}
 	return true;
 }
@@ -183,6 +183,20 @@ void h_admin_members_export(http_request *r)
 	res_bytes(r, 200, "text/csv; charset=utf-8", b.data ? b.data : calloc(1, 1), b.len);
 }
 
+/* A YYYY-MM-DD day (a real date) → its 00:00 China Standard Time, or the next day's when
+ * end_of_day; -1 when s is no such date. */
+static int64_t parse_day(const char *s, bool end_of_day)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || strspn(s, "0123456789") != 4 ||
+	    strspn(s + 5, "0123456789") != 2 || strspn(s + 8, "0123456789") != 2 ||
+	    sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || y < 2000 || y > 2200 ||
+	    d < 1 || d > mdays[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return -1;
+	return (clock_days_from_civil(y, m, d) + (end_of_day ? 1 : 0)) * 86400 - 8 * 3600;
+}
+
 void h_admin_audit(http_request *r)
 {
 	int64_t root, staff_id;
@@ -202,20 +216,13 @@ void h_admin_audit(http_request *r)
 		f.action = ac;
 	if (tg && *tg)
 		f.target = tg;
-	int y, m, d;
-	if (from && *from) {
-		if (sscanf(from, "%4d-%2d-%2d", &y, &m, &d) != 3 || strlen(from) != 10) {
-			api_fail_msg(r, ERR_INVALID_FIELD, "from", "日期格式应为 YYYY-MM-DD");
-			return;
-		}
-		f.from = clock_days_from_civil(y, m, d) * 86400 - 8 * 3600;
+	if (from && *from && (f.from = parse_day(from, false)) < 0) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "from", "日期格式应为 YYYY-MM-DD");
+		return;
 	}
-	if (to && *to) {
-		if (sscanf(to, "%4d-%2d-%2d", &y, &m, &d) != 3 || strlen(to) != 10) {
-			api_fail_msg(r, ERR_INVALID_FIELD, "to", "日期格式应为 YYYY-MM-DD");
-			return;
-		}
-		f.to = (clock_days_from_civil(y, m, d) + 1) * 86400 - 8 * 3600;
+	if (to && *to && (f.to = parse_day(to, true)) < 0) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "to", "日期格式应为 YYYY-MM-DD");
+		return;
 	}
 	long page;
 	if (!form_query_long(r, "page", 1, 1, 100000, &page))

@@ -812,6 +812,12 @@ static int write_grams(bulk *b)
 				progress(b, "grams", (long)i + 1, (long)g->nkeys, t0);
 		}
 	}
+	/* The keys are written: give their memory back before the index sorts need it. */
+	free(order);
+	free(g->keys);
+	free(g->text);
+	free(g->slot);
+	*g = (gram_set){.first_unit = g->first_unit};
 	for (int i = 0; rc == 0 && i < set.n; i++) {
 		double t1 = seconds_since(&b->started);
 		rc = db_exec_script(b->c, set.create[i]) == DB_OK ? 0 : -1;
@@ -825,11 +831,6 @@ static int write_grams(bulk *b)
 		free(set.drop[i]);
 		free(set.create[i]);
 	}
-	free(order);
-	free(g->keys);
-	free(g->text);
-	free(g->slot);
-	*g = (gram_set){.first_unit = g->first_unit};
 	return rc;
 }
 

@@ -95,14 +95,16 @@ store_rc store_org_deactivate(db_conn *c, int64_t id, int64_t move_to, const cha
 		    db_exec(c,
 			    "UPDATE application SET org_id = ?, updated_at = ?, version = version + 1 "
 			    "WHERE org_id = ? AND open_kind IS NOT NULL",
-			    DB_ARGS(DB_INT(move_to), DB_INT(now), DB_INT(id))) != DB_OK ||
-		    db_exec(c, "UPDATE unit SET union_org_id = NULL, has_union = 0 WHERE union_org_id = ?",
-			    DB_ARGS(DB_INT(id))) != DB_OK)
+			    DB_ARGS(DB_INT(move_to), DB_INT(now), DB_INT(id))) != DB_OK)
 			return STORE_ERR;
 	}
-	return db_exec(c, "UPDATE org SET active = 0 WHERE id = ?", DB_ARGS(DB_INT(id))) == DB_OK
-		       ? STORE_OK
-		       : STORE_ERR;
+	/* Its units have no union any more (with or without move_to): their workers' joins go
+	 * to the street union, never to an inactive organisation. */
+	if (db_exec(c, "UPDATE unit SET union_org_id = NULL, has_union = 0 WHERE union_org_id = ?",
+		    DB_ARGS(DB_INT(id))) != DB_OK ||
+	    db_exec(c, "UPDATE org SET active = 0 WHERE id = ?", DB_ARGS(DB_INT(id))) != DB_OK)
+		return STORE_ERR;
+	return STORE_OK;
 }
 
 store_rc store_staff_list(db_conn *c, int64_t root, int offset, int limit, staff_row *out, int *n,

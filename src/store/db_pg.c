@@ -38,7 +38,10 @@ static db_conn *pg_connect(const char *url, char *err, size_t errlen)
 		PQfinish(h);
 		return NULL;
 	}
-	PGresult *r = PQexec(h, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	/* Generic plans: the store's statements are run many times with parameters whose
+	 * selectivity the planner misjudges on the first custom plans (e.g. unit search). */
+	PGresult *r = PQexec(h, "SET client_min_messages = warning; SET TIME ZONE 'UTC'; "
+				"SET plan_cache_mode = force_generic_plan");
 	PQclear(r);
 	pg_conn *c = xcalloc(1, sizeof(*c));
 	c->base.drv = &db_pg_driver;

@@ -49,7 +49,8 @@ static db_conn *sq_connect(const char *path, char *err, size_t errlen)
 	char *msg = NULL;
 	if (sqlite3_exec(h,
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-			 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+			 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+			 "PRAGMA mmap_size=1073741824;",
 			 NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "sqlite %s: %s", path, msg ? msg : "pragma failed");
 		sqlite3_free(msg);

@@ -229,6 +229,9 @@ store_rc store_unit_search(db_conn *c, const char *q, int offset, int limit, uni
 	out->total = 0;
 	int skip = offset;
 	for (int i = 0; i < nruns; i++) {
+		/* Past the cap with the page full, later runs change neither: "1000+". */
+		if (out->total > UNIT_SEARCH_CAP && out->n >= limit)
+			break;
 		int64_t n = run_count(c, &runs[i]);
 		if (n < 0)
 			return STORE_ERR;
