@@ -57,8 +57,10 @@ bool path_id(http_request *r, int64_t *id)
 {
 	const char *s = req_param(r, "id");
 	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || *end || v < 1) {
+	/* Digits only: strtoll alone would accept " 1", "+1". */
+	bool digits = s && *s && strspn(s, "0123456789") == strlen(s) && strlen(s) < 16;
+	long long v = digits ? strtoll(s, &end, 10) : 0;
+	if (!digits || v < 1) {
 		api_fail(r, ERR_NOT_FOUND, NULL);
 		return false;
 	}

@@ -281,7 +281,7 @@ typedef struct membership_row {
 
 typedef struct membership_event_row {
 	int64_t at, org_id;
-	char status[32], org_name[256], application_ref[32], note[256];
+	char status[32], org_name[256], application_ref[32], note[1024];
 } membership_event_row;
 
 store_rc store_membership_current(db_conn *c, int64_t worker_id, membership_row *out);
