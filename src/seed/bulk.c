@@ -823,6 +823,14 @@ static int write_grams(bulk *b)
 		rc = db_exec_script(b->c, set.create[i]) == DB_OK ? 0 : -1;
 		fprintf(stderr, "bulk: %s (%.1f s)\n", set.create[i], seconds_since(&b->started) - t1);
 	}
+	/* The per-gram counts that search uses to pick a query's rarest pair, recounted whole. */
+	if (rc == 0)
+		rc = db_exec_script(b->c, "DELETE FROM unit_gram_count; "
+					  "INSERT INTO unit_gram_count (gram, kind, n) "
+					  "SELECT gram, kind, COUNT(*) FROM unit_gram GROUP BY gram, kind") ==
+			     DB_OK
+			     ? 0
+			     : -1;
 	if (rc == 0)
 		rc = db_commit(b->c) == DB_OK ? 0 : -1;
 	else

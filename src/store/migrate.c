@@ -137,6 +137,12 @@ static const migration migrations[] = {
 	 "  n INTEGER NOT NULL, mime TEXT NOT NULL, data @BLOB@ NOT NULL);"
 	 "CREATE INDEX appeal_photo_appeal ON appeal_photo(appeal_id, n);"
 	 "CREATE INDEX worker_email ON worker(email);"},
+	{6, "unit gram counts",
+	 /* How many units carry each gram: a search scans its query's rarest pair. */
+	 "CREATE TABLE unit_gram_count (gram TEXT NOT NULL, kind INTEGER NOT NULL,"
+	 "  n BIGINT NOT NULL, PRIMARY KEY (gram, kind));"
+	 "INSERT INTO unit_gram_count (gram, kind, n) SELECT gram, kind, COUNT(*) FROM unit_gram"
+	 "  GROUP BY gram, kind;"},
 };
 
 static char *render(db_kind kind, const char *sql)

@@ -42,7 +42,11 @@ store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *
 		if (db_exec(c,
 			    "INSERT INTO unit_gram (gram, kind, name_len, unit_id) VALUES (?, ?, ?, ?)",
 			    DB_ARGS(DB_TEXT(g->gram[i]), DB_INT(g->kind[i]), DB_INT(g->name_chars),
-				    DB_INT(*id))) != DB_OK)
+				    DB_INT(*id))) != DB_OK ||
+		    db_exec(c,
+			    "INSERT INTO unit_gram_count (gram, kind, n) VALUES (?, ?, 1) "
+			    "ON CONFLICT (gram, kind) DO UPDATE SET n = unit_gram_count.n + 1",
+			    DB_ARGS(DB_TEXT(g->gram[i]), DB_INT(g->kind[i]))) != DB_OK)
 			out = STORE_ERR;
 	free(g);
 	return out;
@@ -159,7 +163,7 @@ static int run_page(db_conn *c, const run *rn, int offset, int limit, unit_page 
 	return rc == DB_DONE ? 0 : -1;
 }
 
-/* The pair of characters of q with the fewest units, counted up to a bound. */
+/* The pair of characters of q with the fewest units. */
 static void rarest_pair(db_conn *c, const char *q, int chars, char *out, size_t outlen)
 {
 	int64_t best = -1;
@@ -168,12 +172,12 @@ static void rarest_pair(db_conn *c, const char *q, int chars, char *out, size_t 
 		domain_utf8_sub(q, i, 2, pair, sizeof(pair));
 		db_rows *r;
 		int64_t n = -1;
-		if (db_query(c, &r,
-			     "SELECT COUNT(*) FROM (SELECT 1 FROM unit_gram WHERE gram = ? AND "
-			     "kind = 1 LIMIT 20000) t",
+		/* Exact per-gram counts, kept as units are added: a capped count could not tell
+		 * two common pairs apart (有限 840k vs 限合 111k). No row: no unit has it. */
+		if (db_query(c, &r, "SELECT n FROM unit_gram_count WHERE gram = ? AND kind = 1",
 			     DB_ARGS(DB_TEXT(pair))) == DB_OK) {
-			if (db_next(r) == DB_ROW)
-				n = db_int(r, 0);
+			int rc = db_next(r);
+			n = rc == DB_ROW ? db_int(r, 0) : rc == DB_DONE ? 0 : -1;
 			db_done(r);
 		}
 		if (n >= 0 && (best < 0 || n < best)) {
