@@ -6,6 +6,7 @@ import { installGuards } from '../shared/router.js';
 import Layout from './views/Layout.vue';
 
 const ComingSoon = () => import('./views/ComingSoon.vue');
+const ADMINS = ['org_admin', 'platform_admin'];
 
 export const router = createRouter({
   history: createWebHistory('/admin/'),
@@ -64,6 +65,37 @@ export const router = createRouter({
           component: () => import('./views/appeals/Detail.vue'),
           meta: { title: '人工申诉 · 申诉详情', requiresAuth: true, menu: '/appeals' },
         },
+        // 机构管理: org admins (their subtree) and platform admins; 审计日志 platform admins only.
+        {
+          path: 'stats',
+          name: 'stats',
+          component: () => import('./views/dashboard/Stats.vue'),
+          meta: { title: '数据看板', requiresAuth: true, menu: '/stats', roles: ADMINS },
+        },
+        {
+          path: 'orgs',
+          name: 'orgs',
+          component: () => import('./views/orgs/Orgs.vue'),
+          meta: { title: '组织架构', requiresAuth: true, menu: '/orgs', roles: ADMINS },
+        },
+        {
+          path: 'staff',
+          name: 'staff',
+          component: () => import('./views/staff/Staff.vue'),
+          meta: { title: '工作人员', requiresAuth: true, menu: '/staff', roles: ADMINS },
+        },
+        {
+          path: 'members',
+          name: 'members',
+          component: () => import('./views/members/Members.vue'),
+          meta: { title: '会员名册', requiresAuth: true, menu: '/members', roles: ADMINS },
+        },
+        {
+          path: 'audit',
+          name: 'audit',
+          component: () => import('./views/audit/Audit.vue'),
+          meta: { title: '审计日志', requiresAuth: true, menu: '/audit', roles: ['platform_admin'] },
+        },
         {
           path: 'password',
           name: 'password',
@@ -82,3 +114,10 @@ export const router = createRouter({
 });
 
 installGuards(router, { session, api, home: '/', siteTitle: '管理后台 - 厦门市智慧工会服务平台' });
+
+// Pages with meta.roles: other staff go to the 工作台 (the server answers 403 anyway).
+router.beforeEach((to) => {
+  const role = session.state.person && session.state.person.role;
+  if (to.meta.roles && session.state.authenticated && !to.meta.roles.includes(role)) return { path: '/' };
+  return true;
+});
