@@ -77,3 +77,12 @@ export async function registerWorker(srv, opts = {}) {
   if (r.status !== 201) throw new Error('register: ' + r.text);
   return { client, phone, idNumber, password, user: r.body.user };
 }
+
+// A logged-in staff API client: every test that needs a back-office session goes through this
+// one function, so that the login steps (password, then the SMS second factor) live in one place.
+// Returns { client, response } where response is the final login answer.
+export async function staffClient(srv, { phone, password }, extra = {}) {
+  const c = new Client(srv.url);
+  const r = await c.post('/api/v1/admin/auth/login', { phone, password, ...extra });
+  return { client: c, response: r };
+}
