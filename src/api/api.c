@@ -30,6 +30,8 @@ static const route routes[] = {
 	{"GET", "/api/v1/admin/session", h_staff_session_get, ROUTE_STAFF | ROUTE_SESSION_OPTIONAL,
 	 0},
 	{"POST", "/api/v1/admin/auth/login", h_staff_login, ROUTE_HASH, 0},
+	{"POST", "/api/v1/admin/auth/login/verify", h_staff_login_verify, 0, 0},
+	{"POST", "/api/v1/admin/auth/login/resend", h_staff_login_resend, 0, 0},
 	{"POST", "/api/v1/admin/auth/logout", h_staff_logout, ROUTE_STAFF, 0},
 	{"POST", "/api/v1/admin/account/password", h_staff_password, ROUTE_STAFF | ROUTE_HASH, 0},
 	{"POST", "/api/v1/captcha", h_captcha_new, 0, 0},

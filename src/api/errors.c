@@ -23,6 +23,7 @@ static const struct {
 	[ERR_OLD_PASSWORD] = {400, "invalid_credentials", "原密码不正确"},
 	[ERR_CODE_INVALID] = {400, "code_invalid", "验证码错误或已失效，请重新获取"},
 	[ERR_TOKEN_INVALID] = {400, "token_invalid", "验证已过期，请重新获取验证码"},
+	[ERR_CHALLENGE_EXPIRED] = {400, "challenge_expired", "登录验证已失效，请重新输入密码登录"},
 	[ERR_ID_TAKEN] = {409, "id_number_taken",
 			  "该身份证号已被其他账号注册。如非本人注册，请通过【忘记密码】中的人工申诉找回"},
 	[ERR_PHONE_TAKEN] = {409, "phone_taken", "该手机号已绑定其他账号"},

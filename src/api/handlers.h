@@ -18,6 +18,8 @@ void h_account_phone(http_request *r);
 /* staff.c — back-office login */
 void h_staff_session_get(http_request *r);
 void h_staff_login(http_request *r);
+void h_staff_login_verify(http_request *r);
+void h_staff_login_resend(http_request *r);
 void h_staff_logout(http_request *r);
 void h_staff_password(http_request *r);
 /* units.c — work unit search */

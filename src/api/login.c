@@ -97,15 +97,16 @@ static void record_failure(http_request *r, const account_row *a)
 		api_fail(r, ERR_INVALID_CREDENTIALS, NULL);
 }
 
-void login_password(http_request *r, subject_kind kind, const account_row *a, const char *password,
-		    bool bearer, render_fn render, const char *render_key)
+bool login_check_password(http_request *r, const account_row *a, const char *password,
+			  char rehash[PASSWORD_HASH_LEN])
 {
 	int64_t now = clock_now();
+	rehash[0] = '\0';
 	if (login_client_blocked(r))
-		return;
+		return false;
 	if (a && a->locked_until > now) {
 		api_fail_retry(r, ERR_ACCOUNT_LOCKED, a->locked_until - now);
-		return;
+		return false;
 	}
 	bool ok;
 	if (a && !a->disabled) {
@@ -116,17 +117,25 @@ void login_password(http_request *r, subject_kind kind, const account_row *a, co
 	}
 	if (!ok) {
 		record_failure(r, a && !a->disabled ? a : NULL);
-		return;
+		return false;
 	}
-	char rehash[PASSWORD_HASH_LEN] = "";
 	if (password_needs_rehash(a->password_hash) && password_hash(password, rehash) != 0)
 		rehash[0] = '\0';
+	return true;
+}
+
+void login_password(http_request *r, subject_kind kind, const account_row *a, const char *password,
+		    bool bearer, render_fn render, const char *render_key)
+{
+	char rehash[PASSWORD_HASH_LEN];
+	if (!login_check_password(r, a, password, rehash))
+		return;
 	if (db_begin(r->db, true) != DB_OK) {
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}
-	bool done = (!*rehash || store_account_set_password(r->db, kind, a->id, rehash, now) ==
-					 STORE_OK) &&
+	bool done = (!*rehash || store_account_set_password(r->db, kind, a->id, rehash,
+							    clock_now()) == STORE_OK) &&
 		    login_succeed(r, a, bearer, render, render_key, "login.password");
 	if (!done || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);

@@ -12,6 +12,11 @@ typedef json_t *(*render_fn)(http_request *r, const account_row *a);
 
 /* True when the client address has used up its failed logins for the hour (responds 429). */
 bool login_client_blocked(http_request *r);
+/* The password step: the per-address cap, the lockout, the password (constant work when a is
+ * NULL: the username matched no account) and the failure count. Responds and returns false
+ * on failure; on success rehash holds the password's new hash when its cost changed, else "". */
+bool login_check_password(http_request *r, const account_row *a, const char *password,
+			  char rehash[PASSWORD_HASH_LEN]);
 /* a is NULL when the username matched no account. Responds in every case. */
 void login_password(http_request *r, subject_kind kind, const account_row *a, const char *password,
 		    bool bearer, render_fn render, const char *render_key);

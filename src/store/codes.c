@@ -189,6 +189,9 @@ store_rc store_expire_old(db_conn *c, int64_t now)
 	if (rc == DB_OK)
 		rc = db_exec(c, "DELETE FROM recovery WHERE expires_at < ?", DB_ARGS(DB_INT(day_ago)));
 	if (rc == DB_OK)
+		rc = db_exec(c, "DELETE FROM staff_challenge WHERE expires_at < ?",
+			     DB_ARGS(DB_INT(day_ago)));
+	if (rc == DB_OK)
 		rc = db_exec(c, "DELETE FROM mail_token WHERE expires_at < ?",
 			     DB_ARGS(DB_INT(now - 30 * 86400)));
 	/* ID-card photos of decided appeals are kept 30 days (SPEC §7). */

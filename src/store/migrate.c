@@ -143,6 +143,14 @@ static const migration migrations[] = {
 	 "  n BIGINT NOT NULL, PRIMARY KEY (gram, kind));"
 	 "INSERT INTO unit_gram_count (gram, kind, n) SELECT gram, kind, COUNT(*) FROM unit_gram"
 	 "  GROUP BY gram, kind;"},
+	{7, "staff login challenges",
+	 /* The second factor of a staff login: made when the password was right, used once with
+	  * the SMS code sent to the staff phone; ends after max wrong codes. */
+	 "CREATE TABLE staff_challenge (token_hash @BLOB@ PRIMARY KEY,"
+	 "  staff_id BIGINT NOT NULL REFERENCES staff(id), created_at BIGINT NOT NULL,"
+	 "  expires_at BIGINT NOT NULL, tries INTEGER NOT NULL DEFAULT 0,"
+	 "  used INTEGER NOT NULL DEFAULT 0);"
+	 "CREATE INDEX staff_challenge_staff ON staff_challenge(staff_id);"},
 };
 
 static char *render(db_kind kind, const char *sql)

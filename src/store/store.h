@@ -88,9 +88,28 @@ store_rc store_session_lookup(db_conn *c, const unsigned char hash[CRYPTO_HASH_L
 			      subject_kind kind, int64_t now, int64_t idle_s, int64_t absolute_s,
 			      session_row *out);
 store_rc store_session_delete(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN]);
-/* Ends every session of the subject except keep (may be NULL: ends them all). */
+/* Ends every session of the subject except keep (may be NULL: ends them all); for staff also
+ * every login waiting for its second factor (a password change, a reset or disabling the
+ * account must not leave a half-done login behind). */
 store_rc store_session_delete_others(db_conn *c, subject_kind kind, int64_t subject_id,
 				     const unsigned char *keep);
+
+/* ---- staff login challenges (the second factor: password, then an SMS code) ---- */
+store_rc store_staff_challenge_create(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				      int64_t staff_id, int64_t now, int64_t ttl);
+/* A live challenge (unused, unexpired): its staff member. */
+store_rc store_staff_challenge_get(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				   int64_t now, int64_t *staff_id);
+/* Uses a live challenge up; STORE_NOTFOUND when it is no longer live (another request won). */
+store_rc store_staff_challenge_use(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				   int64_t now);
+/* Counts a wrong code; the max_tries-th ends the challenge. *ended: it is no longer live. */
+store_rc store_staff_challenge_wrong(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				     int max_tries, bool *ended);
+/* A code was sent again: the live challenge expires ttl from now, with the new code. */
+store_rc store_staff_challenge_extend(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+				      int64_t now, int64_t ttl);
+store_rc store_staff_challenge_end(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN]);
 
 /* ---- SMS codes, send limits, phone proofs, login failures ---- */
 typedef struct sms_limits {

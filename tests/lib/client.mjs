@@ -78,11 +78,53 @@ export async function registerWorker(srv, opts = {}) {
   return { client, phone, idNumber, password, user: r.body.user };
 }
 
-// A logged-in staff API client: every test that needs a back-office session goes through this
-// one function, so that the login steps (password, then the SMS second factor) live in one place.
-// Returns { client, response } where response is the final login answer.
+// The back-office login: the password, then the SMS code sent to the staff phone (the second
+// factor). Every test that needs a back-office session goes through staffClient, so that the
+// login steps live in one place.
+export const STAFF_LOGIN = '/api/v1/admin/auth/login';
+export const STAFF_LOGIN_VERIFY = '/api/v1/admin/auth/login/verify';
+export const STAFF_LOGIN_RESEND = '/api/v1/admin/auth/login/resend';
+const STAFF_CODE_TEXT = /后台登录验证码为(\d{6})/;
+
+// The SMS messages to phone in $GONGHUI_DATA_DIR/sms.jsonl (as srv.sms() reads them).
+function smsTo(srv, phone) {
+  return srv.sms().filter((m) => m.to === phone);
+}
+
+// The next staff login code to phone after the first `after` messages to it (a count taken
+// before the request that sent it); waits for the outbox.
+export async function staffLoginCode(srv, phone, after, timeoutMs = 10000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const m = smsTo(srv, phone).slice(after).map((x) => x.text.match(STAFF_CODE_TEXT)).find(Boolean);
+    if (m) return m[1];
+    if (Date.now() > until) throw new Error(`no staff login code to ${phone}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+// Step 1 only: posts the password; returns { client, response, sent } where sent counts the
+// messages to the phone before (for staffLoginCode). A 429 because the phone had a code less
+// than a minute ago is waited out on the test clock (srv.advance), as a person would wait.
+export async function staffPasswordStep(srv, { phone, password }, { client, body = {} } = {}) {
+  const c = client || new Client(srv.url);
+  const sent = smsTo(srv, phone).length;
+  let r = await c.post(STAFF_LOGIN, { phone, password, ...body });
+  const wait = r.status === 429 ? r.body?.error?.retry_after : 0;
+  if (wait && wait <= 60 && srv.advance) {
+    await srv.advance(wait);
+    r = await c.post(STAFF_LOGIN, { phone, password, ...body });
+  }
+  return { client: c, response: r, sent };
+}
+
+// A logged-in staff API client: password, then the code from sms.jsonl. `extra` goes with the
+// second step (e.g. {client:'app'} for a bearer token). Returns { client, response } where
+// response is the final login answer — or the password step's, when that one failed.
 export async function staffClient(srv, { phone, password }, extra = {}) {
-  const c = new Client(srv.url);
-  const r = await c.post('/api/v1/admin/auth/login', { phone, password, ...extra });
-  return { client: c, response: r };
+  const { client: c, response: r, sent } = await staffPasswordStep(srv, { phone, password });
+  if (r.status !== 200 || !r.body?.challenge) return { client: c, response: r };
+  const code = await staffLoginCode(srv, phone, sent);
+  const v = await c.post(STAFF_LOGIN_VERIFY, { challenge: r.body.challenge, code, ...extra });
+  return { client: c, response: v };
 }
