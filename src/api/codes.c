@@ -12,11 +12,12 @@
 
 static const sms_limits limits = {
 	.interval_s = CODE_RESEND_S, .per_hour = 5, .per_day = 10, .per_client_hour = 20};
-/* A staff login code goes out only after the right password, so the per-address cap need not
- * stop a union office behind one address (the failed-login cap guards the password step); its
- * sends count under their own address key and neither use up nor meet the workers' cap. */
+/* A staff login code goes out only after the right password. A reviewer logs in again after
+ * every 30 idle minutes, so a day allows more; and the per-address cap must not stop a union
+ * office behind one address (the failed-login cap guards the password step): staff sends count
+ * under their own address key and neither use up nor meet the workers' cap. */
 static const sms_limits staff_limits = {
-	.interval_s = CODE_RESEND_S, .per_hour = 5, .per_day = 10, .per_client_hour = 100};
+	.interval_s = CODE_RESEND_S, .per_hour = 5, .per_day = 20, .per_client_hour = 100};
 
 static void code_hash(const char *purpose, const char *phone, const char *code,
 		      unsigned char out[CRYPTO_HASH_LEN])

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { Client, staffClient } from '../lib/client.mjs';
 import { addStaff, expectError, freshId, freshPhone, register } from './helpers.mjs';
 
 let srv;
@@ -26,8 +26,7 @@ async function staff(role, org, name = '王审核') {
   const phone = freshPhone('15');
   const r = addStaff(srv, { role, phone, name, org });
   assert.equal(r.status, 0, 'user add: ' + r.stderr);
-  const c = new Client(srv.url);
-  const l = await c.post('/api/v1/admin/auth/login', { phone, password: 'Passw0rdXyz1' });
+  const { client: c, response: l } = await staffClient(srv, { phone, password: 'Passw0rdXyz1' });
   assert.equal(l.status, 200, l.text);
   c.staff = l.body.staff;
   return c;

@@ -10,10 +10,9 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as pathJoin } from 'node:path';
 import { startServer, repoRoot, sleep } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { Client, staffClient, staffPasswordStep } from '../lib/client.mjs';
 import { addStaff, assertErrorShape, dbQuery, expectError, freshId, freshPhone, maskId, maskPhone, register } from './helpers.mjs';
 
-const LOGIN = '/api/v1/admin/auth/login';
 const CLI_PASSWORD = 'Passw0rdXyz1';
 const A = '/api/v1/admin';
 
@@ -35,8 +34,7 @@ function uname(prefix) {
 }
 
 async function login(phone, password, extra = {}) {
-  const c = new Client(srv.url);
-  const r = await c.post(LOGIN, { phone, password, ...extra });
+  const { client: c, response: r } = await staffClient(srv, { phone, password }, extra);
   assert.equal(r.status, 200, `login ${phone}: ${r.text}`);
   c.staff = r.body.staff;
   c.phone = phone;
@@ -46,10 +44,10 @@ async function login(phone, password, extra = {}) {
 }
 
 async function relogin(c) {
-  c.cookies.clear();
-  c.csrf = null;
-  const r = await c.post(LOGIN, { phone: c.phone, password: c.password });
+  const { client: fresh, response: r } = await staffClient(srv, { phone: c.phone, password: c.password });
   assert.equal(r.status, 200, `relogin ${c.staff?.name}: ${r.text}`);
+  c.cookies = fresh.cookies;
+  c.csrf = fresh.csrf;
 }
 
 // A staff account added with the CLI (as an operator would), logged in.
@@ -106,15 +104,17 @@ async function member(street, reviewer, name) {
 }
 
 const smsTo = (phone) => srv.sms().filter((m) => m.to === phone);
+// The password messages (initial or reset) to a staff phone, without its login codes.
+const passwordSms = (phone) => smsTo(phone).filter((m) => /初始密码|新密码/.test(m.text));
 
-// The password in a staff SMS (initial or reset); never a 6-digit code.
+// The password in the n-th password SMS to a staff phone; never a 6-digit code.
 async function smsPassword(phone, n) {
   const until = Date.now() + 10000;
-  while (smsTo(phone).length < n) {
-    if (Date.now() > until) throw new Error(`expected ${n} SMS to ${phone}`);
+  while (passwordSms(phone).length < n) {
+    if (Date.now() > until) throw new Error(`expected ${n} password SMS to ${phone}`);
     await sleep(25);
   }
-  const text = smsTo(phone)[n - 1].text;
+  const text = passwordSms(phone)[n - 1].text;
   const m = text.match(/(?:初始密码|新密码)：([A-Za-z0-9]{8,64})/);
   assert.ok(m, 'a password in the SMS: ' + text);
   return m[1];
@@ -578,7 +578,7 @@ test('staff: org admins create reviewers in their subtree only; the password goe
   const id = r.body.staff.id;
   const pw = await smsPassword(phone, 1);
   assert.ok(!r.text.includes(pw), 'the password is not in the response');
-  assert.match(smsTo(phone)[0].text, /初始密码/);
+  assert.match(passwordSms(phone)[0].text, /初始密码/);
   const nc = await login(phone, pw);
   assert.equal(nc.staff.id, id);
   assert.equal(nc.staff.role, 'reviewer');
@@ -650,7 +650,7 @@ test('staff: disable ends the sessions and blocks login; reset-password sends a 
   expectError(await c1.get(`${A}/applications`), 401, 'unauthenticated', undefined, 'cookie session ended');
   expectError(await bearer.get(`${A}/applications`), 401, 'unauthenticated', undefined, 'bearer session ended');
   assert.equal((await c1.get(`${A}/session`)).body.authenticated, false);
-  expectError(await new Client(srv.url).post(LOGIN, { phone, password: pw }), 401, 'invalid_credentials', undefined, 'disabled login');
+  expectError((await staffPasswordStep(srv, { phone, password: pw })).response, 401, 'invalid_credentials', undefined, 'disabled login');
   let row = (await S.admin.get(`${A}/staff`)).body.items.find((s) => s.id === id);
   assert.equal(row.disabled, true);
   // Enabled again: it logs in.
@@ -666,9 +666,9 @@ test('staff: disable ends the sessions and blocks login; reset-password sends a 
   const pw2 = await smsPassword(phone, 2);
   assert.notEqual(pw2, pw);
   assert.ok(!r.text.includes(pw2));
-  assert.match(smsTo(phone)[1].text, /重置/);
+  assert.match(passwordSms(phone)[1].text, /重置/);
   expectError(await c2.get(`${A}/applications`), 401, 'unauthenticated', undefined, 'session after reset');
-  expectError(await new Client(srv.url).post(LOGIN, { phone, password: pw }), 401, 'invalid_credentials', undefined, 'old password');
+  expectError((await staffPasswordStep(srv, { phone, password: pw })).response, 401, 'invalid_credentials', undefined, 'old password');
   const c3 = await login(phone, pw2);
   assert.equal((await c3.get(`${A}/applications`)).status, 200);
 
@@ -885,9 +885,9 @@ test('audit log: platform admins only; filters (actor_kind, action, target, from
   f = await auditFind('actor_kind=worker');
   assert.ok(f.total >= 1 && f.items.every((x) => x.actor_kind === 'worker'));
   assert.ok(f.items.some((x) => x.action === 'account.register'));
-  f = await auditFind('actor_kind=staff&action=login.password');
+  f = await auditFind('actor_kind=staff&action=login.2fa');
   assert.ok(f.items.some((x) => x.actor_id === S.platform.staff.id));
-  assert.ok(f.items.every((x) => x.action === 'login.password' && x.actor_kind === 'staff'));
+  assert.ok(f.items.every((x) => x.action === 'login.2fa' && x.actor_kind === 'staff'));
   f = await auditFind(`target=${org.code}`);
   assert.deepEqual(f.items.map((x) => x.action), ['org.create']);
   assert.equal((await auditFind('action=no.such.action')).total, 0);

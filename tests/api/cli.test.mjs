@@ -7,7 +7,7 @@ import { mkdtempSync, existsSync, statSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binary, makePgDatabase, startServer } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { staffClient } from '../lib/client.mjs';
 
 function env(dir, db) {
   return {
@@ -78,9 +78,8 @@ test('staff added by the command can log in; duplicates are refused', async () =
   assert.match(r.stderr, /exists/);
   r = run(['user', 'add', '--role', 'reviewer', '--phone', '13911114444', '--name', '李审核', '--org', 'NOPE'], srv.env, 'Gonghui2026x\n');
   assert.notEqual(r.status, 0);
-  const c = new Client(srv.url);
-  const login = await c.post('/api/v1/admin/auth/login', { phone: '13911113333', password: 'Gonghui2026x' });
-  assert.equal(login.status, 200);
+  const { response: login } = await staffClient(srv, { phone: '13911113333', password: 'Gonghui2026x' });
+  assert.equal(login.status, 200, login.text);
   assert.equal(login.body.staff.role, 'reviewer');
   assert.equal(login.body.staff.org.name, '思明区总工会');
   await srv.stop();

@@ -4,7 +4,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { Client, STAFF_LOGIN_RESEND, STAFF_LOGIN_VERIFY, staffPasswordStep } from '../lib/client.mjs';
 import { expectError, freshHour, freshPhone, register } from './helpers.mjs';
 
 let srv;
@@ -74,7 +74,9 @@ test('anonymous posts from a foreign origin are refused (login CSRF)', async () 
   const c = new Client(srv.url, { origin: 'https://evil.example' });
   expectError(await c.post('/api/v1/auth/password-login', { username: w.phone, password: w.password }), 403, 'origin');
   expectError(await c.post('/api/v1/auth/sms-code', { phone: freshPhone() }), 403, 'origin');
-  expectError(await c.post('/api/v1/admin/auth/login', { phone: freshPhone(), password: 'Passw0rdXyz1' }), 403, 'origin');
+  expectError((await staffPasswordStep(srv, { phone: freshPhone(), password: 'Passw0rdXyz1' }, { client: c })).response, 403, 'origin');
+  expectError(await c.post(STAFF_LOGIN_VERIFY, { challenge: 'A'.repeat(43), code: '123456' }), 403, 'origin');
+  expectError(await c.post(STAFF_LOGIN_RESEND, { challenge: 'A'.repeat(43) }), 403, 'origin');
   // Without Origin (a non-browser client) anonymous posts are fine.
   const app = new Client(srv.url, { origin: null });
   assert.equal((await app.post('/api/v1/auth/password-login', { username: w.phone, password: w.password })).status, 200);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { startServer, repoRoot } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { Client, STAFF_LOGIN_RESEND, STAFF_LOGIN_VERIFY, staffClient, staffPasswordStep } from '../lib/client.mjs';
 import {
   addStaff, assertErrorShape, expectError, freshId, freshPhone, freshPassword, raw, register,
   registrationToken, sleep,
@@ -21,8 +21,7 @@ before(async () => {
   const phone = freshPhone('15');
   const r = addStaff(srv, { phone, password: STAFF_PW });
   assert.equal(r.status, 0, r.stderr);
-  const c = new Client(srv.url);
-  const l = await c.post('/api/v1/admin/auth/login', { phone, password: STAFF_PW });
+  const { client: c, response: l } = await staffClient(srv, { phone, password: STAFF_PW });
   assert.equal(l.status, 200, l.text);
   staff = { client: c, phone };
 });
@@ -56,6 +55,8 @@ const FIELDS = {
   'POST /api/v1/account/phone/sms-code': { fields: { phone: 's' }, base: () => ({ phone: freshPhone() }) },
   'POST /api/v1/account/phone': { fields: { password: 's', phone: 's', code: 's' }, base: () => ({ password: worker.password, phone: freshPhone(), code: '123456' }) },
   'POST /api/v1/admin/auth/login': { fields: { phone: 's', password: 's', client: 's' }, base: () => ({ phone: freshPhone('15'), password: 'Gh7abcdefg', client: 'app' }) },
+  'POST /api/v1/admin/auth/login/verify': { fields: { challenge: 's', code: 's', client: 's' }, base: () => ({ challenge: 'A'.repeat(43), code: '123456', client: 'app' }) },
+  'POST /api/v1/admin/auth/login/resend': { fields: { challenge: 's' }, base: () => ({ challenge: 'A'.repeat(43) }) },
   'POST /api/v1/admin/account/password': {
     fields: { old_password: 's', new_password: 's', new_password_confirm: 's' },
     base: () => ({ old_password: STAFF_PW, new_password: 'Gh7abcdefg', new_password_confirm: 'Gh7abcdefg' }),
@@ -240,7 +241,7 @@ test('missing required fields → 400 required naming the field', async () => {
 test('overlong fields → 400 naming the field, on every field of every route', async () => {
   const over = {
     phone: '1' + '3'.repeat(11), code: '1234567', username: '1'.repeat(19), id_number: '1'.repeat(19),
-    registration_token: 'A'.repeat(129), name: '王'.repeat(31), password: 'a1'.repeat(129), password_confirm: 'a1'.repeat(129),
+    registration_token: 'A'.repeat(129), challenge: 'A'.repeat(129), name: '王'.repeat(31), password: 'a1'.repeat(129), password_confirm: 'a1'.repeat(129),
     old_password: 'a1'.repeat(129), new_password: 'a1'.repeat(129), new_password_confirm: 'a1'.repeat(129),
     client: 'a'.repeat(501), purpose: 'l'.repeat(501),
   };
@@ -298,7 +299,11 @@ test('SQL and HTML metacharacters: refused where they do not belong, stored nowh
   expectError(await new Client(srv.url).post('/api/v1/auth/sms-code', { phone: freshPhone(), purpose: "login' OR '1'='1" }), 400, 'invalid_field', 'purpose');
   expectError(await new Client(srv.url).post('/api/v1/auth/sms-login', { phone: phone, code: "1' OR 1=1--" }), 400, 'invalid_field', 'code');
   expectError(await new Client(srv.url).post('/api/v1/auth/password-login', { username: "' OR 1=1--", password: 'x' }), 400, 'invalid_field', 'username');
-  expectError(await new Client(srv.url).post('/api/v1/admin/auth/login', { phone: "' OR 1=1--", password: 'x' }), 400, 'invalid_field', 'phone');
+  expectError((await staffPasswordStep(srv, { phone: "' OR 1=1--", password: 'x' })).response, 400, 'invalid_field', 'phone');
+  for (const t of ["A'; DROP TABLE staff_challenge;--", 'A'.repeat(20) + '<script>']) {
+    expectError(await new Client(srv.url).post(STAFF_LOGIN_VERIFY, { challenge: t, code: '123456' }), 400, 'invalid_field', 'challenge', t);
+    expectError(await new Client(srv.url).post(STAFF_LOGIN_RESEND, { challenge: t }), 400, 'invalid_field', 'challenge', t);
+  }
   // Nothing was stored: the account does not exist, and the same phone and ID register now.
   expectError(await new Client(srv.url).post('/api/v1/auth/password-login', { username: phone, password }), 401, 'invalid_credentials');
   expectError(await new Client(srv.url).post('/api/v1/auth/password-login', { username: idNumber, password }), 401, 'invalid_credentials');

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { Client, staffClient } from '../lib/client.mjs';
 import { expectError, freshId, freshPhone, raw, register, sendCode } from './helpers.mjs';
 
 let srv;
@@ -179,8 +179,9 @@ test('/api/v1/test/clock does not exist outside test mode; dev mode answers norm
     const line = readFileSync(file, 'utf8').split('\n').find((l) => /^platform_admin\t/.test(l));
     const [, staffPhone, staffPassword] = line.split('\t');
     assert.ok(!dev.log().includes(staffPassword), 'demo password not in the log');
-    const s = await new Client(dev.url).post('/api/v1/admin/auth/login', { phone: staffPhone, password: staffPassword });
+    const { response: s } = await staffClient(dev, { phone: staffPhone, password: staffPassword });
     assert.equal(s.status, 200, s.text);
+    assert.equal(s.body.staff.role, 'platform_admin');
   } finally {
     await dev.stop();
   }

@@ -1,9 +1,10 @@
-// Staff (工作人员) accounts: added with `gonghui user add`, logging in at /api/v1/admin/auth/login,
+// Staff (工作人员) accounts: added with `gonghui user add`, logging in at /api/v1/admin/auth/login
+// (password, then the SMS code: staffClient; the second factor itself is staff-2fa.test.mjs),
 // sessions separate from workers', the same lockout and password change.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { Client, staffClient } from '../lib/client.mjs';
 import { addStaff, expectError, freshHour, freshPhone, maskPhone, register } from './helpers.mjs';
 
 let srv;
@@ -11,7 +12,6 @@ before(async () => { srv = await startServer(); });
 after(async () => { await srv.stop(); });
 beforeEach(async () => { await freshHour(srv); });
 
-const LOGIN = '/api/v1/admin/auth/login';
 const PASSWORD = 'Passw0rdXyz1';
 
 function newStaff(opts = {}) {
@@ -21,8 +21,7 @@ function newStaff(opts = {}) {
   return { phone, password: opts.password || PASSWORD };
 }
 async function staffLogin(s, extra = {}) {
-  const c = new Client(srv.url);
-  const r = await c.post(LOGIN, { phone: s.phone, password: s.password, ...extra });
+  const { client: c, response: r } = await staffClient(srv, s, extra);
   return { c, r };
 }
 

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startServer, sleep } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { Client, staffClient } from '../lib/client.mjs';
 import { addStaff, assertErrorShape, dbQuery, expectError, freshId, freshPhone, register } from './helpers.mjs';
 
 let srv;
@@ -62,8 +62,7 @@ async function reviewer(code) {
   const phone = freshPhone('15');
   const r = addStaff(srv, { role: 'reviewer', phone, name: '审核' + code.slice(-3), org: code });
   assert.equal(r.status, 0, 'user add: ' + r.stderr);
-  const c = new Client(srv.url);
-  const l = await c.post('/api/v1/admin/auth/login', { phone, password: 'Passw0rdXyz1' });
+  const { client: c, response: l } = await staffClient(srv, { phone, password: 'Passw0rdXyz1' });
   assert.equal(l.status, 200, l.text);
   c.org = l.body.staff.org; // {id, code, name}
   reviewers.set(code, c);
