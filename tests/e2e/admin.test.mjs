@@ -1,5 +1,6 @@
 // Back office (/admin/) at 1366×768: a demo reviewer (test mode writes the demo staff logins to
-// $GONGHUI_DATA_DIR/demo-accounts.txt) logs in, sees name, role and organisation in the
+// $GONGHUI_DATA_DIR/demo-accounts.txt) logs in (password, then the SMS code: a wrong code, a
+// resend after the countdown, the replaced code refused), sees name, role and organisation in the
 // header and the menu, changes the password, logs out and logs in with the new one. An org
 // admin sees the join applications of its subtree read-only. (The reviewer's decisions are in
 // join-pc.test.mjs.)
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { binary, startServer } from '../lib/server.mjs';
 import { randomUUID } from 'node:crypto';
-import { STAFF_PASSWORD, bankUnit, expectPath, launchBrowser, newWorker, screenshotPath, watchPage } from './helpers.mjs';
+import { staffLoginCode } from '../lib/client.mjs';
+import { STAFF_PASSWORD, adminLogin, bankUnit, expectPath, launchBrowser, newWorker, screenshotPath, watchPage } from './helpers.mjs';
 
 let srv;
 let browser;
@@ -45,6 +47,7 @@ test('admin: staff login, header, menu, change password, logout', { timeout: 120
     return;
   }
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  await context.clock.install(); // time flows; runFor skips the resend countdown
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   const watch = watchPage(page);
@@ -61,7 +64,35 @@ test('admin: staff login, header, menu, change password, logout', { timeout: 120
   await expectPath(page, '/admin/login');
   await login('Wrong2026pass');
   await page.getByText('用户名或密码错误').waitFor();
+  // The password, then the code step: the masked phone, 【发送验证码】 counting down, 【登录】.
+  let sent = srv.sms().filter((m) => m.to === reviewer.phone).length;
   await login(reviewer.password);
+  const codeInput = page.getByPlaceholder('请输入6位短信验证码');
+  await codeInput.waitFor();
+  await page.getByText(`短信验证码已发送至 ${reviewer.phone.slice(0, 3)}****${reviewer.phone.slice(7)}`).waitFor();
+  const countdown = page.getByRole('button', { name: /^\d+秒后重新发送$/ });
+  await countdown.waitFor();
+  assert.ok(await countdown.isDisabled(), 'no resend during the countdown');
+  assert.equal(await page.getByPlaceholder('请输入密码').count(), 0, 'the password field is gone');
+  await page.screenshot({ path: screenshotPath('admin-login-code.png') });
+  const first = await staffLoginCode(srv, reviewer.phone, sent);
+  await codeInput.fill(first === '000000' ? '000001' : '000000');
+  await loginButton.click();
+  await page.getByText('验证码错误或已失效，请重新获取').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/admin/login');
+  // A minute later 【发送验证码】 sends another code, which replaces the first.
+  await page.clock.runFor(61000);
+  await srv.advance(61);
+  sent = srv.sms().filter((m) => m.to === reviewer.phone).length;
+  await page.getByRole('button', { name: '发送验证码', exact: true }).click();
+  await page.getByText(/验证码已重新发送至/).waitFor();
+  await countdown.waitFor();
+  const second = await staffLoginCode(srv, reviewer.phone, sent);
+  await codeInput.fill(first);
+  await loginButton.click();
+  await page.getByText('验证码错误或已失效，请重新获取').waitFor();
+  await codeInput.fill(second);
+  await loginButton.click();
   await expectPath(page, '/admin/');
 
   const header = page.locator('header');
@@ -87,7 +118,7 @@ test('admin: staff login, header, menu, change password, logout', { timeout: 120
   await header.getByText(reviewer.name).hover();
   await page.getByRole('menuitem', { name: '退出登录' }).click();
   await expectPath(page, '/admin/login');
-  await login(newPassword);
+  await adminLogin(page, srv, { phone: reviewer.phone, password: newPassword });
   await expectPath(page, '/admin/');
   assert.equal(await header.getByText(reviewer.name).count(), 1);
 
@@ -121,9 +152,7 @@ test('admin: an org admin sees the 入会审核 queue of its subtree read-only',
   const watch = watchPage(page);
   await page.goto(`${srv.url}/admin/join-review`);
   await expectPath(page, '/admin/login');
-  await page.getByPlaceholder('请输入手机号').fill(phone);
-  await page.getByPlaceholder('请输入密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await adminLogin(page, srv, { phone, password: STAFF_PASSWORD });
   await expectPath(page, '/admin/join-review');
   await page.getByText('（只读）').waitFor();
   const row = page.getByRole('row').filter({ hasText: ref });

@@ -10,8 +10,8 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { binary, startServer } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
-import { STAFF_PASSWORD, expectPath, launchBrowser, newMember, screenshotPath, watchPage } from './helpers.mjs';
+import { staffClient } from '../lib/client.mjs';
+import { STAFF_PASSWORD, adminLogin, expectPath, launchBrowser, newMember, screenshotPath, watchPage } from './helpers.mjs';
 
 let srv;
 let browser;
@@ -55,17 +55,14 @@ async function staffPage(phone) {
   const watch = watchPage(page);
   await page.goto(`${srv.url}/admin/`);
   await expectPath(page, '/admin/login');
-  await page.getByPlaceholder('请输入手机号').fill(phone);
-  await page.getByPlaceholder('请输入密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await adminLogin(page, srv, { phone: phone, password: STAFF_PASSWORD });
   await expectPath(page, '/admin/');
   return { context, page, watch };
 }
 
 // The name of the street union above a unit's grassroots union (through the admin API).
 async function streetUnion(adminPhone, unit) {
-  const c = new Client(srv.url);
-  const login = await c.post('/api/v1/admin/auth/login', { phone: adminPhone, password: STAFF_PASSWORD });
+  const { client: c, response: login } = await staffClient(srv, { phone: adminPhone, password: STAFF_PASSWORD });
   assert.equal(login.status, 200, login.text);
   const city = await c.get('/api/v1/admin/orgs');
   const district = city.body.items.find((o) => o.code === unit.district.code);

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
 import {
   BANK,
   IPHONE_UA,
@@ -18,6 +17,7 @@ import {
   expectPath,
   launchBrowser,
   newWorker,
+  reviewerClient,
   screenshotPath,
   watchPage,
   workerPasswordLogin,
@@ -47,27 +47,10 @@ function phoneContext() {
   });
 }
 
-// The reviewer's side through the API: login, then decisions at the current version.
-async function reviewerClient(reviewer) {
-  const c = new Client(srv.url);
-  const r = await c.post('/api/v1/admin/auth/login', { phone: reviewer.phone, password: reviewer.password });
-  assert.equal(r.status, 200, r.text);
-  return {
-    async decide(id, action, reason) {
-      const d = await c.get(`/api/v1/admin/applications/${id}`);
-      assert.equal(d.status, 200, d.text);
-      assert.ok(d.body.application.actions.includes(action), `${action} offered: ${d.body.application.actions}`);
-      const res = await c.post(`/api/v1/admin/applications/${id}/${action}`, { version: d.body.application.version, ...(reason ? { reason } : {}) });
-      assert.equal(res.status, 200, res.text);
-      return res.body.application;
-    },
-  };
-}
-
 test('H5: 办事指南 → 在线办理 → 入会 with 暂存, 撤回, 退回, approval; 不通过 with its reason', { timeout: 90000 }, async () => {
   const w = await newWorker(srv, '黄入会');
   const bank = await bankUnit(w.client);
-  const reviewer = await reviewerClient(await addReviewer(srv, bank.union.code));
+  const reviewer = await reviewerClient(srv, await addReviewer(srv, bank.union.code));
 
   const context = await phoneContext();
   const page = await context.newPage();
@@ -206,7 +189,7 @@ test('H5: 办事指南 → 在线办理 → 入会 with 暂存, 撤回, 退回, 
   assert.equal(created.status, 201, created.text);
   const ref2 = created.body.application.ref;
   // No fixed unit: the street/town/zone union of 工作单位所在地 reviews it; its reviewer decides.
-  const zoneReviewer = await reviewerClient(await addReviewer(srv, bank.street.code, '周审核'));
+  const zoneReviewer = await reviewerClient(srv, await addReviewer(srv, bank.street.code, '周审核'));
   await zoneReviewer.decide(created.body.application.id, 'reject', '经核实您已在其他工会入会');
 
   const context2 = await phoneContext();

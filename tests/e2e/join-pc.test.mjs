@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { staffClient } from '../lib/client.mjs';
 import {
   BANK,
   addReviewer,
@@ -21,6 +21,7 @@ import {
   screenshotPath,
   watchPage,
   workerPasswordLogin,
+  adminLogin,
 } from './helpers.mjs';
 
 let srv;
@@ -149,9 +150,7 @@ test('PC: 网上入会 from 温馨提醒 to membership, with 暂存, 撤回, 退
   admin.setDefaultTimeout(15000);
   const adminWatch = watchPage(admin);
   await admin.goto(`${srv.url}/admin/login`);
-  await admin.getByPlaceholder('请输入手机号').fill(reviewer.phone);
-  await admin.getByPlaceholder('请输入密码').fill(reviewer.password);
-  await admin.getByRole('button', { name: '登录', exact: true }).click();
+  await adminLogin(admin, srv, { phone: reviewer.phone, password: reviewer.password });
   await expectPath(admin, '/admin/');
   await admin.getByRole('menuitem', { name: '入会审核' }).click();
   await expectPath(admin, '/admin/join-review');
@@ -188,8 +187,8 @@ test('PC: 网上入会 from 温馨提醒 to membership, with 暂存, 撤回, 退
   // session), so 受理 on the stale page is a 409: the server's message, and the page reloads.
   await admin.reload();
   await admin.getByText('柜员', { exact: true }).waitFor();
-  const elsewhere = new Client(srv.url);
-  assert.equal((await elsewhere.post('/api/v1/admin/auth/login', { phone: reviewer.phone, password: reviewer.password })).status, 200);
+  const { client: elsewhere, response: again } = await staffClient(srv, reviewer);
+  assert.equal(again.status, 200, again.text);
   const current = await elsewhere.get(`/api/v1/admin/applications/${appId}`);
   const accepted = await elsewhere.post(`/api/v1/admin/applications/${appId}/accept`, { version: current.body.application.version });
   assert.equal(accepted.status, 200, accepted.text);

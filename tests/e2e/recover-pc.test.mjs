@@ -18,6 +18,7 @@ import {
   screenshotPath,
   watchPage,
   workerPasswordLogin,
+  adminLogin,
 } from './helpers.mjs';
 import {
   addStaff,
@@ -262,14 +263,12 @@ test('PC 人工申诉 with an ID-card photo; a platform admin approves; SMS logi
   const staffPage = await context.newPage();
   staffPage.setDefaultTimeout(15000);
   const staffWatch = watchPage(staffPage);
-  const adminLogin = async (who) => {
+  const logIn = async (who) => {
     await staffPage.goto(`${srv.url}/admin/login`);
-    await staffPage.getByPlaceholder('请输入手机号').fill(who.phone);
-    await staffPage.getByPlaceholder('请输入密码').fill(who.password);
-    await staffPage.getByRole('button', { name: '登录', exact: true }).click();
+    await adminLogin(staffPage, srv, { phone: who.phone, password: who.password });
     await expectPath(staffPage, '/admin/');
   };
-  await adminLogin(reviewer);
+  await logIn(reviewer);
   assert.equal(await staffPage.getByRole('menuitem', { name: '人工申诉' }).count(), 0, 'no menu entry for a reviewer');
   await staffPage.goto(`${srv.url}/admin/appeals`);
   await staffPage.getByText('人工申诉只由平台管理员处理').waitFor();
@@ -279,7 +278,7 @@ test('PC 人工申诉 with an ID-card photo; a platform admin approves; SMS logi
 
   // The platform admin: 人工申诉 → the queue → the appeal with its photo → 通过.
   const admin = addStaff(srv, 'platform_admin', '管理员');
-  await adminLogin(admin);
+  await logIn(admin);
   await staffPage.getByRole('menuitem', { name: '人工申诉' }).click();
   await expectPath(staffPage, '/admin/appeals');
   await staffPage.getByRole('link', { name: loneRef }).waitFor();

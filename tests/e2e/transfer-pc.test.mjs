@@ -21,6 +21,7 @@ import {
   unitNamed,
   watchPage,
   workerPasswordLogin,
+  adminLogin,
 } from './helpers.mjs';
 
 let srv;
@@ -180,9 +181,7 @@ test('PC: 会籍变更 劳动（工作）关系发生变化 to a unit with a uni
   admin.setDefaultTimeout(15000);
   const adminWatch = watchPage(admin);
   await admin.goto(`${srv.url}/admin/login`);
-  await admin.getByPlaceholder('请输入手机号').fill(receiving.phone);
-  await admin.getByPlaceholder('请输入密码').fill(receiving.password);
-  await admin.getByRole('button', { name: '登录', exact: true }).click();
+  await adminLogin(admin, srv, { phone: receiving.phone, password: receiving.password });
   await expectPath(admin, '/admin/');
   await admin.getByRole('menuitem', { name: '会籍变更审核' }).click();
   await expectPath(admin, '/admin/transfer-review');

@@ -166,7 +166,11 @@ export function query(params) {
 export function staffEndpoints(api) {
   return {
     session: () => api.session(),
+    // The password answers {second_factor:'sms', challenge, phone_masked, resend_after}; the
+    // SMS code with the challenge makes the session.
     login: (phone, password) => api.post('/api/v1/admin/auth/login', { phone, password }),
+    loginVerify: (challenge, code) => api.post('/api/v1/admin/auth/login/verify', { challenge, code }),
+    loginResend: (challenge) => api.post('/api/v1/admin/auth/login/resend', { challenge }),
     logout: () => api.post('/api/v1/admin/auth/logout', {}, { quiet401: true }),
     changePassword: (form) => api.post('/api/v1/admin/account/password', form),
 
