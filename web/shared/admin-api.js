@@ -150,6 +150,9 @@ export function actorKindLabel(kind) {
 // The actions the server writes to the audit log (src/api/*.c).
 export const AUDIT_ACTIONS = [
   { value: 'login.password', label: '密码登录' },
+  { value: 'login.password_ok', label: '后台登录：密码正确，待短信验证' },
+  { value: 'login.2fa', label: '后台登录（密码+短信验证码）' },
+  { value: 'login.2fa_failed', label: '后台登录：短信验证码错误' },
   { value: 'login.sms', label: '短信验证码登录' },
   { value: 'login.register', label: '注册并登录' },
   { value: 'login.failed', label: '登录失败' },
