@@ -87,7 +87,8 @@ void codes_send(http_request *r, const char *phone, const char *purpose, bool de
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}
-	if (codes_sent(r, codes_issue(r, phone, purpose, deliver, &retry), retry))
+	store_rc rc = codes_issue(r, phone, purpose, deliver, &retry);
+	if (codes_sent(r, rc, retry))
 		codes_answer_sent(r);
 }
 

@@ -1,6 +1,7 @@
 // Two gonghui nodes on one PostgreSQL behind nginx (SPEC §8, "beyond one machine"): sessions,
-// codes and limits live in the database, so a session made on one node works on the other and
-// limits add up across nodes; writes acknowledged while a node is SIGKILLed hold, and the
+// codes, staff login challenges and limits live in the database, so a session made on one node
+// works on the other, a staff login's second step may land on either, and limits add up across
+// nodes; writes acknowledged while a node is SIGKILLed hold, and the
 // outbox messages the dead node had claimed are delivered by the survivor once their lease ends.
 //
 // nginx runs from a temporary prefix with a generated nginx.conf whose upstream block is the
@@ -407,6 +408,49 @@ describe('two nodes behind nginx on one PostgreSQL', { skip }, () => {
       expectError(r, 423, 'account_locked', `the right password through ${name}`);
       assert.ok(r.body.error.retry_after > 800, 'locked for about 15 minutes: ' + r.text);
     }
+  });
+
+  test('a staff login\'s two steps on two nodes: the challenge, its wrong codes and the send limits are shared', async () => {
+    // Two staff accounts, added with the CLI against the shared database.
+    const addStaff = (phone) => {
+      const r = spawnSync(binary, ['user', 'add', '--role', 'reviewer', '--phone', phone, '--name', '王审核', '--org', '350203'], {
+        env: A.env, input: 'Passw0rdXyz1\n', encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, 'user add: ' + r.stderr);
+      return { phone, password: 'Passw0rdXyz1' };
+    };
+    const ca = new Client(A.url, { origin }), cb = new Client(B.url, { origin });
+    const VERIFY = '/api/v1/admin/auth/login/verify', RESEND = '/api/v1/admin/auth/login/resend';
+
+    // The password on A; wrong codes alternate between the nodes: the fifth ends the challenge.
+    const s1 = addStaff(nextPhone());
+    let r = await ca.post('/api/v1/admin/auth/login', s1);
+    assert.equal(r.status, 200, 'password step on A: ' + r.text);
+    const c1 = r.body.challenge;
+    const code1 = await sms.code(s1.phone);
+    assert.ok(code1, 'the staff login code arrived');
+    for (let i = 0; i < 4; i++) {
+      const wrong = String((Number(code1) + 1 + i) % 1e6).padStart(6, '0');
+      expectError(await (i % 2 ? ca : cb).post(VERIFY, { challenge: c1, code: wrong }), 400, 'code_invalid', `wrong code ${i + 1} through ${i % 2 ? 'A' : 'B'}`);
+    }
+    expectError(await cb.post(VERIFY, { challenge: c1, code: '000000' === code1 ? '000001' : '000000' }), 400, 'challenge_expired', 'the fifth wrong code, on B');
+    expectError(await ca.post(VERIFY, { challenge: c1, code: code1 }), 400, 'challenge_expired', 'the right code on A afterwards');
+
+    // Another: the password on A, a resend on B within the minute is refused (the phone's
+    // limits are shared), the code works on B and the session on A; then it is used up.
+    const s2 = addStaff(nextPhone());
+    r = await ca.post('/api/v1/admin/auth/login', s2);
+    assert.equal(r.status, 200, r.text);
+    const c2 = r.body.challenge;
+    const code2 = await sms.code(s2.phone);
+    expectError(await cb.post(RESEND, { challenge: c2 }), 429, 'rate_limited', 'resend through B within 60 s');
+    r = await cb.post(VERIFY, { challenge: c2, code: code2 });
+    assert.equal(r.status, 200, 'verify on B: ' + r.text);
+    assert.equal(r.body.staff.phone, maskPhone(s2.phone));
+    cb.base = A.url;
+    assert.equal((await cb.get('/api/v1/admin/session')).body.authenticated, true, 'the session goes on at A');
+    expectError(await ca.post(VERIFY, { challenge: c2, code: code2 }), 400, 'challenge_expired', 'used on B, replayed on A');
+    assert.equal(psql(db, `SELECT COUNT(*) FROM staff_challenge WHERE used = 0 AND staff_id IN (SELECT id FROM staff WHERE phone IN ('${s1.phone}', '${s2.phone}'))`)[0][0], '0');
   });
 
   test('through nginx, the client address is the one nginx saw (X-Forwarded-For of the shipped config)', async () => {
