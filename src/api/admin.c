@@ -194,6 +194,12 @@ void h_admin_org_update(http_request *r)
 	if (!form_parse(r, spec, FORM_LEN(spec), v) || !load_admin(r, &a) || !path_id(r, &id) ||
 	    !org_in_scope(r, &a, id, &o))
 		return;
+	/* An org admin's own organisation belongs to the level above (it cannot move or
+	 * deactivate it either): the platform renames it. */
+	if (v[0].present && id == a.acct.org_id && !a.platform) {
+		api_fail_msg(r, ERR_FORBIDDEN, NULL, "本级组织由上级管理员维护");
+		return;
+	}
 	if (v[0].present && !org_name_ok(r, v[0].s))
 		return;
 	int64_t new_parent = 0, pid;
@@ -422,19 +428,19 @@ void h_admin_staff_create(http_request *r)
 				   "账号已开通，初始密码已通过短信发送到该手机"));
 }
 
-/* Loads a staff account within the admin's scope that the admin may manage. */
+/* Loads a staff account within the admin's scope that the admin may manage. One outside the
+ * scope answers as one that does not exist. */
 static bool managed_staff(http_request *r, const admin *a, account_row *s)
 {
 	int64_t id;
-	org_row org;
+	bool within = false;
 	if (!path_id(r, &id))
 		return false;
-	if (store_account_get(r->db, SUBJECT_STAFF, id, s) != STORE_OK) {
+	if (store_account_get(r->db, SUBJECT_STAFF, id, s) != STORE_OK ||
+	    store_org_within(r->db, s->org_id, a->acct.org_id, &within) != STORE_OK || !within) {
 		api_fail_msg(r, ERR_NOT_FOUND, NULL, "工作人员不存在");
 		return false;
 	}
-	if (!org_in_scope(r, a, s->org_id, &org))
-		return false;
 	if (s->id == a->acct.id) {
 		api_fail_msg(r, ERR_FORBIDDEN, NULL, "不能修改自己的角色或状态");
 		return false;
