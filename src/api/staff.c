@@ -43,7 +43,8 @@ void h_staff_login(http_request *r)
 	static const field_spec spec[] = {
 		{"phone", FIELD_PHONE, true, "手机号"},
 		{"password", FIELD_SECRET, true, "密码"},
-		{"client", FIELD_TEXT, false, "客户端"}, /* accepted; the session kind is chosen at verify */
+		/* accepted and unused: the session kind is chosen at verify */
+		{"client", FIELD_TEXT, false, "客户端"},
 	};
 	form_value v[FORM_LEN(spec)];
 	if (!form_parse(r, spec, FORM_LEN(spec), v))
@@ -144,8 +145,8 @@ void h_staff_login_verify(http_request *r)
 		return;
 	int64_t now = clock_now();
 	if (!codes_consume(r, a.phone, CODE_STAFF_LOGIN, v[1].s)) {
-		/* A wrong code counts for the challenge and for the address's failed logins (not for
-		 * the account's password lockout); committed before answering. */
+		/* A wrong code counts for the challenge and for the address's failed logins (not
+		 * for the account's password lockout); committed before answering. */
 		bool ended = false;
 		bool ok = store_staff_challenge_wrong(r->db, hash, SMS_CODE_MAX_TRIES, &ended) ==
 				  STORE_OK &&

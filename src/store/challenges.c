@@ -64,8 +64,8 @@ store_rc store_staff_challenge_extend(db_conn *c, const unsigned char hash[CRYPT
 				      int64_t now, int64_t ttl)
 {
 	return one_int(c,
-		       "UPDATE staff_challenge SET expires_at = ? WHERE token_hash = ? AND used = 0 "
-		       "AND expires_at > ? RETURNING staff_id",
+		       "UPDATE staff_challenge SET expires_at = ? WHERE token_hash = ? AND "
+		       "used = 0 AND expires_at > ? RETURNING staff_id",
 		       DB_ARGS(DB_INT(now + ttl), DB_BLOB(hash, CRYPTO_HASH_LEN), DB_INT(now)),
 		       NULL);
 }

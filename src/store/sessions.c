@@ -70,7 +70,8 @@ store_rc store_session_delete_others(db_conn *c, subject_kind kind, int64_t subj
 			 DB_ARGS(DB_INT(kind), DB_INT(subject_id),
 				 DB_BLOB(keep ? keep : none, CRYPTO_HASH_LEN)));
 	if (rc == DB_OK && kind == SUBJECT_STAFF)
-		rc = db_exec(c, "UPDATE staff_challenge SET used = 1 WHERE staff_id = ? AND used = 0",
+		rc = db_exec(c,
+			     "UPDATE staff_challenge SET used = 1 WHERE staff_id = ? AND used = 0",
 			     DB_ARGS(DB_INT(subject_id)));
 	return rc == DB_OK ? STORE_OK : STORE_ERR;
 }
