@@ -6,13 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { startServer } from '../lib/server.mjs';
-import { Client, staffClient } from '../lib/client.mjs';
-import { addStaff, assertErrorShape, dbDump, dbQuery, expectError, freshId, freshPassword, freshPhone, maskId, maskPhone, register, sendCode } from './helpers.mjs';
+import { Client } from '../lib/client.mjs';
+import { assertErrorShape, dbDump, dbQuery, expectError, freshId, freshPhone, maskId, maskPhone, postExpectContinue, register, sendCode, newStaff } from './helpers.mjs';
 
 const A = '/api/v1/admin';
-const PW = 'Passw0rdXyz1';
 const HEADER = '姓名,身份证号,手机号,入会日期,会员编号';
 const MASKED_PHONE = /^1\d{2}\*{4}\d{4}$/;
 const MASKED_ID = /^\d{4}\*{10}\d{3}[\dX]$/;
@@ -22,16 +20,6 @@ let ORG = {}; // org code → id
 const S = {}; // staff clients
 
 // ---- helpers -------------------------------------------------------------------------------
-
-async function staff(role, org, name) {
-  const phone = freshPhone('15');
-  const r = addStaff(srv, { role, phone, name, org });
-  assert.equal(r.status, 0, 'user add: ' + r.stderr);
-  const { client, response } = await staffClient(srv, { phone, password: PW });
-  assert.equal(response.status, 200, response.text);
-  client.staff = response.body.staff;
-  return client;
-}
 
 // Each worker from its own client address (through the trusted proxy): the per-address SMS caps
 // never bite.
@@ -132,29 +120,6 @@ async function changePhone(w, phone) {
   w.phone = phone;
 }
 
-// A POST that waits for 100 Continue: a body over the cap is refused before it is sent.
-function postExpectContinue(path, body) {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(srv.url + path, {
-      method: 'POST', agent: false,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' },
-    }, (res) => {
-      const parts = [];
-      res.on('data', (c) => parts.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(parts).toString('utf8');
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-        let json = null;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, text, body: json, headers: h });
-      });
-    });
-    req.on('continue', () => req.end(body));
-    req.on('error', reject);
-  });
-}
-
 const affairsOf = async (c) => (await c.get('/api/v1/affairs?tab=all&page_size=50')).body.items;
 
 // ---- setup ---------------------------------------------------------------------------------
@@ -163,13 +128,13 @@ before(async () => {
   srv = await startServer({ env: { GONGHUI_TRUSTED_PROXIES: '127.0.0.1/32' } });
   ORG = Object.fromEntries(dbQuery(srv, 'SELECT code, id FROM org').map(([code, id]) => [code, Number(id)]));
   const made = await Promise.all([
-    staff('platform_admin', '350200', '平台管理'),
-    staff('org_admin', '350203', '思明管理'),
-    staff('org_admin', '350205', '海沧管理'),
-    staff('org_admin', '350203007', '开元管理'),
-    staff('reviewer', '350203007', '开元审核'),
-    staff('reviewer', '350203005', '滨海审核'),
-    staff('reviewer', '350205001', '海沧审核'),
+    newStaff(srv, 'platform_admin', '350200', '平台管理'),
+    newStaff(srv, 'org_admin', '350203', '思明管理'),
+    newStaff(srv, 'org_admin', '350205', '海沧管理'),
+    newStaff(srv, 'org_admin', '350203007', '开元管理'),
+    newStaff(srv, 'reviewer', '350203007', '开元审核'),
+    newStaff(srv, 'reviewer', '350203005', '滨海审核'),
+    newStaff(srv, 'reviewer', '350205001', '海沧审核'),
   ]);
   [S.platform, S.admin, S.other, S.street, S.reviewer, S.r5, S.rh] = made;
 });
@@ -665,7 +630,7 @@ test('hostile input on the roster endpoints: 4xx with the field, never 5xx, noth
   assert.equal(wide.status, 422, wide.text);
   // A file over 4 MiB: 413 before anything is read (the cap is checked before the session).
   const big = JSON.stringify({ org_id: ORG['350203007'], csv: 'x'.repeat(4 * 1024 * 1024 + 10) });
-  expectError(await postExpectContinue(`${A}/rosters`, big), 413, 'body_too_large');
+  expectError(await postExpectContinue(srv, `${A}/rosters`, big), 413, 'body_too_large');
   // Just under the cap is read (and refused for its content).
   const near = await S.admin.post(`${A}/rosters`, { org_id: ORG['350203007'], csv: HEADER + '\r\n' + `秦大,${birthId()},${freshPhone()},2015-03-01,\r\n`.repeat(40000) });
   assert.equal(near.status, 422, near.text.slice(0, 300));

@@ -8,26 +8,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startServer, sleep } from '../lib/server.mjs';
-import { Client, staffClient } from '../lib/client.mjs';
-import { addStaff, assertErrorShape, dbQuery, expectError, freshId, freshPhone, maskId, register } from './helpers.mjs';
+import { Client } from '../lib/client.mjs';
+import { assertErrorShape, dbQuery, expectError, freshId, freshPhone, maskId, register, newStaff } from './helpers.mjs';
 
 const A = '/api/v1/admin';
-const PW = 'Passw0rdXyz1';
 
 let srv;
 let ORG = {};
 const S = {};
 let thisYear;
-
-async function staff(role, org, name) {
-  const phone = freshPhone('15');
-  const r = addStaff(srv, { role, phone, name, org });
-  assert.equal(r.status, 0, 'user add: ' + r.stderr);
-  const { client, response } = await staffClient(srv, { phone, password: PW });
-  assert.equal(response.status, 200, response.text);
-  client.staff = response.body.staff;
-  return client;
-}
 
 let addr = 0;
 async function worker(opts = {}) {
@@ -98,10 +87,10 @@ before(async () => {
   srv = await startServer({ env: { GONGHUI_TRUSTED_PROXIES: '127.0.0.1/32' } });
   ORG = Object.fromEntries(dbQuery(srv, 'SELECT code, id FROM org').map(([code, id]) => [code, Number(id)]));
   [S.admin, S.reviewer, S.r5, S.other] = await Promise.all([
-    staff('org_admin', '350203', '思明管理'),
-    staff('reviewer', '350203007', '开元审核'),
-    staff('reviewer', '350203005', '滨海审核'),
-    staff('reviewer', '350205001', '海沧审核'),
+    newStaff(srv, 'org_admin', '350203', '思明管理'),
+    newStaff(srv, 'reviewer', '350203007', '开元审核'),
+    newStaff(srv, 'reviewer', '350203005', '滨海审核'),
+    newStaff(srv, 'reviewer', '350205001', '海沧审核'),
   ]);
   const w = await worker();
   thisYear = Number((await w.client.get('/api/v1/account')).headers.get('date')?.slice(12, 16)) || new Date().getUTCFullYear();
