@@ -404,8 +404,9 @@ static bool correction_changes(http_request *r, json_t *d, const membership_row 
 	char day[11];
 	roster_date_of(m->joined_at, day);
 	int64_t org_id = 0, unit_id = 0;
-	if (item_chosen(d, "org") && org_of_place(r, d, &org_id, &unit_id) && org_id == m->org_id &&
-	    unit_id == m->unit_id)
+	if (item_chosen(d, "org") && !org_of_place(r, d, &org_id, &unit_id))
+		return bad(r, "data.street_code", "找不到所填单位或镇街的工会组织，请检查工作单位所在地");
+	if (item_chosen(d, "org") && org_id == m->org_id && unit_id == m->unit_id)
 		return bad(r, "data.street_code", "所填单位和所在地对应的工会与当前所属工会相同");
 	if (item_chosen(d, "joined_on") &&
 	    strcmp(json_string_value(json_object_get(d, "joined_on")), day) == 0)

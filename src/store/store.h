@@ -484,8 +484,8 @@ store_rc store_org_update(db_conn *c, int64_t id, const char *name, int64_t pare
 /* What still hangs on an organisation: current members, open applications, active children. */
 store_rc store_org_load(db_conn *c, int64_t id, int64_t *members, int64_t *open_apps,
 			int64_t *children);
-/* Moves current memberships (recording history) and open applications to another
- * organisation, then marks the organisation inactive. */
+/* Moves current memberships (recording history), open applications and roster entries not yet
+ * linked to another organisation, then marks the organisation inactive. */
 store_rc store_org_deactivate(db_conn *c, int64_t id, int64_t move_to, const char *note,
 			      int64_t now);
 
