@@ -80,7 +80,20 @@ const MATRIX = [
   R('POST /admin/applications/:id/reveal-id', { id: 'appOut' }, [404, 404, 403, 403], { body: {} }),
   R('POST /admin/applications/:id/:action', { id: 'appIn', action: 'accept' }, [200, 403, 404, 403], { body: (f) => ({ version: f.version('appIn') }) }),
   R('POST /admin/applications/:id/:action', { id: 'appOut', action: 'accept' }, [404, 404, 403, 403], { body: (f) => ({ version: f.version('appOut') }) }),
+  // offline rosters (org admins their subtree, platform all): a dry run of one valid line
+  R('GET /admin/rosters', {}, [403, 200, 200, 200]),
+  R('GET /admin/rosters', { query: { org_id: 'streetOut' } }, [403, 404, 200, 200]),
+  R('GET /admin/rosters/export', {}, [403, 200, 200, 200]),
+  R('POST /admin/rosters', {}, [403, 200, 404, 200], { body: (f) => rosterDryRun(f.streetIn) }),
+  R('POST /admin/rosters', {}, [403, 404, 200, 200], { body: (f) => rosterDryRun(f.streetOut) }),
+  R('GET /admin/roster-conflicts', {}, [403, 200, 200, 200]),
+  // no conflict has this id: the resolve handler answers as for one out of scope
+  R('POST /admin/roster-conflicts/:id/resolve', { id: GHOST }, [403, 404, 404, 404], { body: { keep_entry_id: GHOST } }),
 ];
+
+function rosterDryRun(orgId) {
+  return { org_id: orgId, dry_run: true, csv: `姓名,身份证号,手机号,入会日期,会员编号\n矩阵花名,${freshId()},${freshPhone('17')},2015-03-01,\n` };
+}
 
 // What each role's lists show: fixture names that must appear (in) and must not (out).
 const SEES = {
