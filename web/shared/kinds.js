@@ -12,7 +12,8 @@ const VERIFICATION = { label: '信息核实与登记', to: '/verification' };
 // trail: the PC breadcrumb above the 条件检查 (strings, or {label, to} links);
 // agreementStep / agreementShort: the agreement's step on the PC / H5 steps bar;
 // agreementTitle: until GET /{kind}/agreement answers; guide: the H5 办事指南 (or the page
-// that leads to the service); back: where 返回 goes from the 条件检查.
+// that leads to the service); back: where 返回 goes from the 条件检查; review: the back
+// office's queue; approveEffect / approved: its 通过 confirmation and message.
 export const KINDS = {
   join: {
     label: '网上入会申请',
@@ -28,6 +29,9 @@ export const KINDS = {
     nextSteps: DEFAULT_NEXT_STEPS,
     guide: '/guide/join',
     back: '/me',
+    review: { path: '/join-review', title: '入会审核' },
+    approveEffect: '通过后将为其办理会籍并短信通知。',
+    approved: '审核通过，已为申请人办理入会',
   },
   transfer: {
     label: '会籍变更申请',
@@ -43,46 +47,61 @@ export const KINDS = {
     nextSteps: TRANSFER_NEXT_STEPS,
     guide: '/guide/transfer',
     back: '/me',
+    review: { path: '/transfer-review', title: '会籍变更审核' },
+    approveEffect: '通过后将按申请变更其会籍并短信通知。',
+    approved: '审核通过，已为申请人办理会籍变更',
   },
   correction: {
     label: '信息变更申请',
     noun: '信息变更申请',
     trail: [...BUSINESS, VERIFICATION, '信息变更申请'],
     checkLead: '系统中的会员信息（所属工会、入会日期、会员编号）有误的，可以申请信息变更，由所属工会审核后更正。申请前会先检查您的条件是否符合。',
-    agreementStep: '阅读信息变更须知',
-    agreementShort: '变更须知',
-    agreementTitle: '会员信息变更须知',
+    agreementStep: '阅读信息变更承诺书',
+    agreementShort: '承诺书',
+    agreementTitle: '会员信息变更承诺书',
     agreementTip: '申请信息变更时需要知晓并同意',
     formTitle: '填写信息变更申请',
     resultTitle: '信息变更申请已提交',
     nextSteps: CORRECTION_NEXT_STEPS,
     guide: '/verification',
     back: '/verification',
+    review: { path: '/correction-review', title: '信息变更审核' },
+    approveEffect: '通过后将按申请更正其会员信息并短信通知。',
+    approved: '审核通过，已按申请更正会员信息',
   },
   registration: {
     label: '信息登记申请',
     noun: '信息登记申请',
     trail: [...BUSINESS, VERIFICATION, '信息登记申请'],
     checkLead: '已在线下入会但系统中没有会员信息的职工，可以申请信息登记，由工会核实后登记会员信息。申请前会先检查您的条件是否符合。',
-    agreementStep: '阅读信息登记须知',
-    agreementShort: '登记须知',
-    agreementTitle: '会员信息登记须知',
+    agreementStep: '阅读信息登记承诺书',
+    agreementShort: '承诺书',
+    agreementTitle: '会员信息登记承诺书',
     agreementTip: '申请信息登记时需要知晓并同意',
     formTitle: '填写信息登记申请',
     resultTitle: '信息登记申请已提交',
     nextSteps: REGISTRATION_NEXT_STEPS,
     guide: '/verification',
     back: '/verification',
+    review: { path: '/registration-review', title: '信息登记审核' },
+    approveEffect: '通过后将为其登记会员信息并短信通知。',
+    approved: '审核通过，已为申请人登记会员信息',
   },
   claim: {
     label: '会员信息认领',
     noun: '会员信息认领申请',
+    review: { path: '/claim-review', title: '会员认领审核' },
+    approveEffect: '通过后该条花名册记录将关联到申请人的账号，并短信通知。',
+    approved: '审核通过，会员信息已关联到申请人的账号',
   },
 };
 
 export function kindInfo(kind) {
   return KINDS[kind] || KINDS.join;
 }
+
+// The kinds with a queue in the back office, in its menu's order.
+export const REVIEW_KINDS = ['join', 'transfer', 'correction', 'registration', 'claim'];
 
 // The PC steps bar and the H5 one.
 export function stepTitles(kind, { h5 = false } = {}) {

@@ -64,9 +64,11 @@ export const EXPLANATION_MIN = 5;
 export const EXPLANATION_MAX = 200;
 export const UNIT_NAME_MAX = 100;
 export const MEMBER_NO_MAX = 32;
+const MEMBER_NO_RE = /^[A-Za-z0-9-]{1,32}$/;
 
-// The 工作单位 is found in the unit search (`unit_id`) or, when the search has not got it,
-// typed (`unit_name`); `unit_mode` says which, and is not sent.
+// The 工作单位 (optional: 无固定工作单位 leaves it out) is found in the unit search (`unit_id`)
+// or, when the search has not got it, typed (`unit_name`); `unit_mode` says which, and is not
+// sent. The 区 + 镇街 are required: without a unit with a union they choose the union.
 export const UNIT_MODES = [
   { value: 'search', label: '搜索选择单位' },
   { value: 'name', label: '直接填写单位名称' },
@@ -79,7 +81,7 @@ export const RECORD_FIELDS = {
   street_code: '单位所在镇街',
   joined_on: '入会日期',
   member_no: '会员编号',
-  explanation: '说明',
+  explanation: '情况说明',
 };
 
 export function emptyRecordForm() {
@@ -111,9 +113,8 @@ export function recordFormFrom(data) {
 
 function requiredMessage(field) {
   if (field === 'items') return '请选择需要变更的项目';
-  if (field === 'unit_id') return '请搜索并选择工作单位，或直接填写单位名称';
   if (field === 'district_code' || field === 'street_code') return `请选择${RECORD_FIELDS[field]}`;
-  if (field === 'explanation') return `请填写说明（${EXPLANATION_MIN}～${EXPLANATION_MAX}个字）`;
+  if (field === 'explanation') return `请填写情况说明（${EXPLANATION_MIN}～${EXPLANATION_MAX}个字）`;
   return `请填写${RECORD_FIELDS[field] || field}`;
 }
 
@@ -149,13 +150,13 @@ export function checkRecordForm(kind, form, errors, { submit, latest = today() }
   const explanation = form.explanation.trim();
   if (byName && chars(form.unit_name.trim()) > UNIT_NAME_MAX) errors.unit_id = `单位名称不能超过${UNIT_NAME_MAX}个字`;
   if (form.joined_on) errors.joined_on = checkJoinDate(form.joined_on, latest);
-  if (chars(form.member_no.trim()) > MEMBER_NO_MAX) errors.member_no = `会员编号不能超过${MEMBER_NO_MAX}个字符`;
-  if (chars(explanation) > EXPLANATION_MAX) errors.explanation = `说明不能超过${EXPLANATION_MAX}个字`;
+  const memberNo = form.member_no.trim();
+  if (memberNo && !MEMBER_NO_RE.test(memberNo)) errors.member_no = `会员编号应为1–${MEMBER_NO_MAX}位字母、数字或连字符`;
+  if (chars(explanation) > EXPLANATION_MAX) errors.explanation = `情况说明不能超过${EXPLANATION_MAX}个字`;
   if (form.street_code && !form.district_code) errors.district_code = requiredMessage('district_code');
   if (submit) {
     if (kind === 'correction' && !form.items.length) errors.items = requiredMessage('items');
     if (asks(kind, form, 'org')) {
-      if (byName ? !form.unit_name.trim() : !form.unit_id) errors.unit_id = errors.unit_id || requiredMessage('unit_id');
       if (!form.district_code) errors.district_code = requiredMessage('district_code');
       if (!form.street_code) errors.street_code = requiredMessage('street_code');
     }
@@ -214,7 +215,8 @@ function unitRows(data, display, label) {
 
 // Rows (label, value) of a 信息变更, 信息登记 or 会员信息认领 for the worker's and the
 // reviewer's detail pages. A 信息变更 shows the record as it was (`display.current`) before
-// what should be.
+// what it should be; `display.org_after` is the union the chosen unit and place lead to; a
+// 会员信息认领 shows the roster entry (`display.roster`).
 export function recordDataRows(app) {
   const kind = app && app.kind;
   const data = (app && app.data) || {};
@@ -223,11 +225,12 @@ export function recordDataRows(app) {
   if (kind === 'correction') {
     const items = Array.isArray(data.items) ? data.items : [];
     const current = display.current || null;
-    rows.push({ key: 'items', label: '变更项目', value: items.map(itemLabel).join('、') });
+    const labels = Array.isArray(display.item_labels) ? display.item_labels : items.map(itemLabel);
+    rows.push({ key: 'items', label: '变更项目', value: labels.join('、') });
     if (items.includes('org')) {
       if (current) rows.push({ key: 'org_was', label: '原所属工会', value: orgName(current.org) });
       rows.push(...unitRows(data, display, '变更后工作单位'));
-      if (display.org_name) rows.push({ key: 'org_new', label: '变更后所属工会', value: display.org_name });
+      rows.push({ key: 'org_after', label: '变更后所属工会', value: orgName(display.org_after) });
     }
     if (items.includes('joined_on')) {
       if (current) rows.push({ key: 'joined_was', label: '原入会日期', value: current.joined_on });
@@ -239,11 +242,12 @@ export function recordDataRows(app) {
     }
   } else if (kind === 'registration') {
     rows.push(...unitRows(data, display, '工作单位'));
+    rows.push({ key: 'org_after', label: '登记所属工会', value: orgName(display.org_after) });
     rows.push({ key: 'joined_on', label: '入会日期', value: data.joined_on });
     rows.push({ key: 'member_no', label: '会员编号', value: data.member_no || '（未填写，审核通过后由系统编号）' });
   } else {
     // 会员信息认领: the roster entry that matched the worker's ID number.
-    const entry = display.entry || data;
+    const entry = display.roster || {};
     rows.push(
       { key: 'org', label: '花名册所属工会', value: orgName(entry.org) || (app && app.org && app.org.name) },
       { key: 'name', label: '花名册登记姓名', value: entry.name },
@@ -252,7 +256,7 @@ export function recordDataRows(app) {
       { key: 'member_no', label: '会员编号', value: entry.member_no },
     );
   }
-  if (kind !== 'claim') rows.push({ key: 'explanation', label: '说明', value: data.explanation });
+  if (kind !== 'claim') rows.push({ key: 'explanation', label: '情况说明', value: data.explanation });
   return rows.map(show);
 }
 
