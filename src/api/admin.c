@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/admin.h"
 #include "api/app.h"
 #include "api/codes.h"
 #include "api/errors.h"
@@ -23,13 +24,8 @@
 #include "util/buf.h"
 #include "util/clock.h"
 
-typedef struct admin {
-	account_row acct;
-	bool platform;
-} admin;
-
 /* The session's staff account, which must be an org or platform admin. */
-static bool load_admin(http_request *r, admin *a)
+bool admin_load(http_request *r, admin *a)
 {
 	if (store_account_get(r->db, SUBJECT_STAFF, r->subject_id, &a->acct) != STORE_OK ||
 	    a->acct.disabled) {
@@ -44,8 +40,7 @@ static bool load_admin(http_request *r, admin *a)
 	return true;
 }
 
-/* Is org within the admin's subtree? Outside answers 404, as if it did not exist. */
-static bool org_in_scope(http_request *r, const admin *a, int64_t org_id, org_row *out)
+bool admin_org_in_scope(http_request *r, const admin *a, int64_t org_id, org_row *out)
 {
 	bool within = false;
 	if (org_id < 1 || store_org_get(r->db, org_id, out) != STORE_OK ||
@@ -56,7 +51,7 @@ static bool org_in_scope(http_request *r, const admin *a, int64_t org_id, org_ro
 	return true;
 }
 
-static bool audit(http_request *r, const admin *a, const char *action, const char *target,
+bool admin_audit(http_request *r, const admin *a, const char *action, const char *target,
 		  const char *detail)
 {
 	return store_audit(r->db, "staff", a->acct.id, action, target, r->client, detail,
@@ -75,10 +70,10 @@ void h_admin_orgs(http_request *r)
 {
 	admin a;
 	long parent;
-	if (!load_admin(r, &a) || !form_query_long(r, "parent_id", 0, 0, 1L << 52, &parent))
+	if (!admin_load(r, &a) || !form_query_long(r, "parent_id", 0, 0, 1L << 52, &parent))
 		return;
 	org_row root;
-	if (!org_in_scope(r, &a, parent ? parent : a.acct.org_id, &root))
+	if (!admin_org_in_scope(r, &a, parent ? parent : a.acct.org_id, &root))
 		return;
 	enum { MAX = 500 };
 	org_node *nodes = arena_alloc(&r->mem, sizeof(org_node) * MAX);
@@ -138,7 +133,7 @@ void h_admin_org_create(http_request *r)
 	form_value v[FORM_LEN(spec)];
 	admin a;
 	org_row parent;
-	if (!form_parse(r, spec, FORM_LEN(spec), v) || !load_admin(r, &a) ||
+	if (!form_parse(r, spec, FORM_LEN(spec), v) || !admin_load(r, &a) ||
 	    !org_name_ok(r, v[0].s))
 		return;
 	json_t *pid = json_object_get(r->json, "parent_id");
@@ -146,7 +141,7 @@ void h_admin_org_create(http_request *r)
 		api_fail_msg(r, ERR_REQUIRED, "parent_id", "请选择上级组织");
 		return;
 	}
-	if (!org_in_scope(r, &a, json_integer_value(pid), &parent))
+	if (!admin_org_in_scope(r, &a, json_integer_value(pid), &parent))
 		return;
 	if (strcmp(v[1].s, "grassroots") && strcmp(v[1].s, "street")) {
 		api_fail_msg(r, ERR_INVALID_FIELD, "kind", "组织类型应为基层工会或镇街（园区、联合）工会");
@@ -172,7 +167,7 @@ void h_admin_org_create(http_request *r)
 		snprintf(o.code, sizeof(o.code), "G%s", digits);
 		rc = store_org_create(r->db, &o, clock_now(), &id);
 	}
-	if (rc != STORE_OK || !audit(r, &a, "org.create", o.code, o.name) ||
+	if (rc != STORE_OK || !admin_audit(r, &a, "org.create", o.code, o.name) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		api_fail(r, ERR_UNAVAILABLE, NULL);
@@ -191,8 +186,8 @@ void h_admin_org_update(http_request *r)
 	admin a;
 	org_row o, parent;
 	int64_t id;
-	if (!form_parse(r, spec, FORM_LEN(spec), v) || !load_admin(r, &a) || !path_id(r, &id) ||
-	    !org_in_scope(r, &a, id, &o))
+	if (!form_parse(r, spec, FORM_LEN(spec), v) || !admin_load(r, &a) || !path_id(r, &id) ||
+	    !admin_org_in_scope(r, &a, id, &o))
 		return;
 	if (v[0].present && !org_name_ok(r, v[0].s))
 		return;
@@ -202,7 +197,7 @@ void h_admin_org_update(http_request *r)
 		return;
 	if (move) {
 		bool below = false;
-		if (!org_in_scope(r, &a, pid, &parent))
+		if (!admin_org_in_scope(r, &a, pid, &parent))
 			return;
 		new_parent = parent.id;
 		/* Not the scope's own root, not into itself or its own subtree, not under a
@@ -216,7 +211,7 @@ void h_admin_org_update(http_request *r)
 	}
 	if (db_begin(r->db, true) != DB_OK ||
 	    store_org_update(r->db, id, v[0].present ? v[0].s : NULL, new_parent) != STORE_OK ||
-	    !audit(r, &a, new_parent ? "org.move" : "org.rename", o.code,
+	    !admin_audit(r, &a, new_parent ? "org.move" : "org.rename", o.code,
 		   v[0].present ? v[0].s : NULL) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
@@ -233,7 +228,7 @@ void h_admin_org_deactivate(http_request *r)
 	admin a;
 	org_row o, target;
 	int64_t id, members = 0, open = 0, children = 0;
-	if (!load_admin(r, &a) || !path_id(r, &id) || !org_in_scope(r, &a, id, &o))
+	if (!admin_load(r, &a) || !path_id(r, &id) || !admin_org_in_scope(r, &a, id, &o))
 		return;
 	if (id == a.acct.org_id || !o.active) {
 		res_error(r, 409, "conflict", "该组织不能停用（本级组织或已停用）", NULL);
@@ -267,7 +262,7 @@ void h_admin_org_deactivate(http_request *r)
 	}
 	int64_t move_to = 0;
 	if (has_to) {
-		if (!org_in_scope(r, &a, to, &target))
+		if (!admin_org_in_scope(r, &a, to, &target))
 			return;
 		if (target.id == id || !target.active) {
 			api_fail_msg(r, ERR_INVALID_FIELD, "move_to", "请选择另一个在用的组织");
@@ -285,7 +280,7 @@ void h_admin_org_deactivate(http_request *r)
 	}
 	if (db_begin(r->db, true) != DB_OK ||
 	    store_org_deactivate(r->db, id, move_to, note, clock_now()) != STORE_OK ||
-	    !audit(r, &a, "org.deactivate", o.code,
+	    !admin_audit(r, &a, "org.deactivate", o.code,
 		   move_to ? arena_printf(&r->mem, "moved to %s", target.code) : NULL) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
@@ -351,7 +346,7 @@ void h_admin_staff_list(http_request *r)
 {
 	admin a;
 	long page;
-	if (!load_admin(r, &a) || !form_query_long(r, "page", 1, 1, 100000, &page))
+	if (!admin_load(r, &a) || !form_query_long(r, "page", 1, 1, 100000, &page))
 		return;
 	enum { SIZE = 50 };
 	staff_row *rows = arena_alloc(&r->mem, sizeof(staff_row) * SIZE);
@@ -377,7 +372,7 @@ void h_admin_staff_create(http_request *r)
 	form_value v[FORM_LEN(spec)];
 	admin a;
 	org_row org;
-	if (!form_parse(r, spec, FORM_LEN(spec), v) || !load_admin(r, &a) ||
+	if (!form_parse(r, spec, FORM_LEN(spec), v) || !admin_load(r, &a) ||
 	    !role_allowed(r, &a, v[2].s))
 		return;
 	json_t *oid = json_object_get(r->json, "org_id");
@@ -385,7 +380,7 @@ void h_admin_staff_create(http_request *r)
 		api_fail_msg(r, ERR_REQUIRED, "org_id", "请选择所属组织");
 		return;
 	}
-	if (!org_in_scope(r, &a, json_integer_value(oid), &org))
+	if (!admin_org_in_scope(r, &a, json_integer_value(oid), &org))
 		return;
 	char hash[PASSWORD_HASH_LEN];
 	int64_t id = 0;
@@ -405,7 +400,7 @@ void h_admin_staff_create(http_request *r)
 		return;
 	}
 	if (rc != STORE_OK ||
-	    !audit(r, &a, "staff.create", arena_printf(&r->mem, "staff:%lld", (long long)id), v[2].s) ||
+	    !admin_audit(r, &a, "staff.create", arena_printf(&r->mem, "staff:%lld", (long long)id), v[2].s) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		api_fail(r, ERR_UNAVAILABLE, NULL);
@@ -433,7 +428,7 @@ static bool managed_staff(http_request *r, const admin *a, account_row *s)
 		api_fail_msg(r, ERR_NOT_FOUND, NULL, "工作人员不存在");
 		return false;
 	}
-	if (!org_in_scope(r, a, s->org_id, &org))
+	if (!admin_org_in_scope(r, a, s->org_id, &org))
 		return false;
 	if (s->id == a->acct.id) {
 		api_fail_msg(r, ERR_FORBIDDEN, NULL, "不能修改自己的角色或状态");
@@ -450,7 +445,7 @@ void h_admin_staff_update(http_request *r)
 	admin a;
 	account_row s;
 	org_row org;
-	if (!form_parse(r, spec, FORM_LEN(spec), v) || !load_admin(r, &a) ||
+	if (!form_parse(r, spec, FORM_LEN(spec), v) || !admin_load(r, &a) ||
 	    !managed_staff(r, &a, &s))
 		return;
 	if (v[0].present && !role_allowed(r, &a, v[0].s))
@@ -460,7 +455,7 @@ void h_admin_staff_update(http_request *r)
 	if (!body_id(r, "org_id", "所属组织应为组织编号", &rescope, &oid))
 		return;
 	if (rescope) {
-		if (!org_in_scope(r, &a, oid, &org))
+		if (!admin_org_in_scope(r, &a, oid, &org))
 			return;
 		new_org = org.id;
 	}
@@ -470,7 +465,7 @@ void h_admin_staff_update(http_request *r)
 		    STORE_OK ||
 	    (disabled == 1 &&
 	     store_session_delete_others(r->db, SUBJECT_STAFF, s.id, NULL) != STORE_OK) ||
-	    !audit(r, &a, "staff.update", arena_printf(&r->mem, "staff:%lld", (long long)s.id),
+	    !admin_audit(r, &a, "staff.update", arena_printf(&r->mem, "staff:%lld", (long long)s.id),
 		   arena_printf(&r->mem, "role=%s org=%lld disabled=%d",
 				v[0].present ? v[0].s : "-", (long long)new_org, disabled)) ||
 	    db_commit(r->db) != DB_OK) {
@@ -486,14 +481,14 @@ void h_admin_staff_reset(http_request *r)
 	admin a;
 	account_row s;
 	char hash[PASSWORD_HASH_LEN];
-	if (!load_admin(r, &a) || !managed_staff(r, &a, &s))
+	if (!admin_load(r, &a) || !managed_staff(r, &a, &s))
 		return;
 	if (db_begin(r->db, true) != DB_OK ||
 	    !send_password(r, s.phone, "您的工会工作人员账号密码已重置，新密码：%s。请登录后台后立即修改密码。",
 			   hash) ||
 	    store_account_set_password(r->db, SUBJECT_STAFF, s.id, hash, clock_now()) != STORE_OK ||
 	    store_session_delete_others(r->db, SUBJECT_STAFF, s.id, NULL) != STORE_OK ||
-	    !audit(r, &a, "staff.password_reset",
+	    !admin_audit(r, &a, "staff.password_reset",
 		   arena_printf(&r->mem, "staff:%lld", (long long)s.id), NULL) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);

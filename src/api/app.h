@@ -38,6 +38,9 @@ extern app APP;
 
 /* Name of a region code, "" when unknown. */
 const char *app_region_name(const char *code);
+/* Is code a district (区)? Is street a street, town or zone (镇街) of district? */
+bool app_region_is_district(const char *code);
+bool app_region_street_in(const char *street, const char *district);
 json_t *render_unit(const unit_row *u);
 /* With the unit's grassroots union {code, name} when it has one. */
 json_t *render_unit_with_union(db_conn *c, const unit_row *u);

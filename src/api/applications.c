@@ -17,7 +17,14 @@ enum { TIMELINE_MAX = 64, AFFAIRS_PAGE = 10, AFFAIRS_PAGE_MAX = 50 };
 
 const app_kind_ops *kind_ops(app_kind k)
 {
-	return k == APP_KIND_JOIN ? &join_ops : k == APP_KIND_TRANSFER ? &transfer_ops : NULL;
+	static const app_kind_ops *const table[APP_KIND_COUNT] = {
+		[APP_KIND_JOIN] = &join_ops,
+		[APP_KIND_TRANSFER] = &transfer_ops,
+		[APP_KIND_CORRECTION] = &correction_ops,
+		[APP_KIND_REGISTRATION] = &registration_ops,
+		[APP_KIND_CLAIM] = &claim_ops,
+	};
+	return k >= 0 && k < APP_KIND_COUNT ? table[k] : NULL;
 }
 
 void app_agreement(http_request *r, app_kind k)
@@ -109,7 +116,7 @@ static json_t *iso_or_null(int64_t t)
 	return t ? json_string(s) : json_null();
 }
 
-static json_t *worker_actions(app_status st)
+static json_t *worker_actions(const app_kind_ops *ops, app_status st)
 {
 	static const struct {
 		app_action a;
@@ -118,7 +125,7 @@ static json_t *worker_actions(app_status st)
 		       {ACT_DELETE, "delete"}};
 	json_t *arr = json_array();
 	app_status to;
-	for (size_t i = 0; i < sizeof(offered) / sizeof(offered[0]); i++)
+	for (size_t i = 0; ops && !ops->system_only && i < sizeof(offered) / sizeof(offered[0]); i++)
 		if (domain_app_transition(st, offered[i].a, &to))
 			json_array_append_new(arr, json_string(offered[i].name));
 	return arr;
@@ -138,7 +145,8 @@ static json_t *timeline(http_request *r, int64_t id)
 		domain_app_status_parse(ev[i].to_status, &st);
 		const char *actor = strcmp(ev[i].actor_kind, "staff") == 0
 					    ? arena_printf(&r->mem, "审核人员 %s", ev[i].actor_name)
-					    : "本人";
+					: strcmp(ev[i].actor_kind, "system") == 0 ? "系统"
+										  : "本人";
 		json_array_append_new(arr,
 				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s*}", "at", at,
 						"actor", actor, "action", ev[i].action, "label",
@@ -189,7 +197,7 @@ json_t *render_app(http_request *r, const app_row *a, bool staff)
 	iso(a->created_at, created);
 	json_object_set_new(out, "created_at", json_string(created));
 	if (!staff)
-		json_object_set_new(out, "actions", worker_actions(st));
+		json_object_set_new(out, "actions", worker_actions(ops, st));
 	if (st == APP_SUBMITTED && ops)
 		json_object_set_new(out, "next_steps", json_string(ops->next_steps));
 	return out;
@@ -240,7 +248,7 @@ static bool prepare(http_request *r, const app_kind_ops *ops, json_t *data, bool
 	if (!ops->check(r, data, submit))
 		return false;
 	if (submit && !ops->route(r, data, org_id)) {
-		api_fail_msg(r, ERR_INVALID_FIELD, "data.work_street",
+		api_fail_msg(r, ERR_INVALID_FIELD, ops->route_field ? ops->route_field : "data.work_street",
 			     "找不到负责审核的工会组织，请检查工作单位所在地");
 		return false;
 	}
@@ -284,6 +292,10 @@ void h_app_create(http_request *r)
 		return;
 	}
 	const app_kind_ops *ops = kind_ops(kind);
+	if (ops->system_only) {
+		res_error(r, 422, "kind_not_allowed", "会员信息认领由系统发起，不能自行提交", "kind");
+		return;
+	}
 	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
 	if (store_app_by_request(r->db, r->subject_id, v[1].s, a) == STORE_OK) {
 		respond_app(r, 200, a->id); /* a retry of a request that went through */
@@ -370,6 +382,15 @@ static bool version_matches(http_request *r, const app_row *a)
 	return true;
 }
 
+/* The worker's own changes (edit, submit, withdraw, delete); a system-made one answers 409. */
+static bool worker_may_change(http_request *r, app_kind k)
+{
+	if (!kind_ops(k)->system_only)
+		return true;
+	res_error(r, 409, "invalid_state", "该申请由系统发起，不能修改、撤回或删除", NULL);
+	return false;
+}
+
 static void conflict_state(http_request *r, const app_row *a)
 {
 	app_status st = APP_DRAFT;
@@ -400,7 +421,7 @@ void h_app_update(http_request *r)
 {
 	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
 	app_kind k;
-	if (!load_own(r, a, &k) || !version_matches(r, a))
+	if (!load_own(r, a, &k) || !worker_may_change(r, k) || !version_matches(r, a))
 		return;
 	json_t *submit = json_object_get(r->json, "submit");
 	if (submit && !json_is_boolean(submit)) {
@@ -437,7 +458,7 @@ void h_app_withdraw(http_request *r)
 	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
 	app_kind k;
 	app_status st, to;
-	if (!load_own(r, a, &k) || !version_matches(r, a))
+	if (!load_own(r, a, &k) || !worker_may_change(r, k) || !version_matches(r, a))
 		return;
 	if (!domain_app_status_parse(a->status, &st) ||
 	    !domain_app_transition(st, ACT_WITHDRAW, &to)) {
@@ -451,7 +472,7 @@ void h_app_delete(http_request *r)
 {
 	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
 	app_kind k;
-	if (!load_own(r, a, &k))
+	if (!load_own(r, a, &k) || !worker_may_change(r, k))
 		return;
 	if (strcmp(a->status, "draft") != 0) {
 		conflict_state(r, a);
@@ -524,7 +545,7 @@ void h_affairs(http_request *r)
 					 "reason", rows[i].reason[0] ? rows[i].reason : NULL,
 					 "updated_at", iso_or_null(rows[i].updated_at), "submitted_at",
 					 iso_or_null(rows[i].submitted_at), "version", rows[i].version,
-					 "actions", worker_actions(st)));
+					 "actions", worker_actions(kind_ops(k), st)));
 	}
 	res_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:o}", "counts", cj, "total",
 				   (json_int_t)total, "page", (json_int_t)page, "page_size",

@@ -53,7 +53,7 @@ static bool name_char(unsigned cp)
 	       cp == 0x2022 || cp == '.' || cp == '-';
 }
 
-static bool valid_name(const char *s)
+bool form_name_valid(const char *s)
 {
 	size_t chars = 0;
 	const unsigned char *p = (const unsigned char *)s;
@@ -89,7 +89,7 @@ static const char *check(const field_spec *f, const char *s, char *msg, size_t m
 		}
 		return NULL;
 	case FIELD_NAME:
-		return valid_name(s) ? NULL
+		return form_name_valid(s) ? NULL
 				     : "姓名应为2–30个字符，只能包含汉字、字母、空格和间隔号·";
 	case FIELD_PHONE:
 		return domain_phone_valid(s, strlen(s)) ? NULL : "请输入正确的11位手机号码";

@@ -39,6 +39,8 @@ bool form_parse(http_request *r, const field_spec *specs, int n, form_value *out
 /* Reads an integer query parameter in [min, max]; def when absent. Responds 400 naming it and
  * returns false when it is not such a number. */
 bool form_query_long(http_request *r, const char *name, long def, long min, long max, long *out);
+/* A person's name as FIELD_NAME takes it (2–30 characters of CJK, letters, space, · . -). */
+bool form_name_valid(const char *s);
 /* Number of UTF-8 characters in s. */
 size_t form_utf8_len(const char *s);
 #endif

@@ -74,6 +74,21 @@ void h_admin_members(http_request *r);
 void h_admin_members_export(http_request *r);
 void h_admin_audit(http_request *r);
 void h_admin_dashboard(http_request *r);
+/* rosters.c — offline rosters and their conflicts (back office) */
+void h_admin_roster_import(http_request *r);
+void h_admin_rosters(http_request *r);
+void h_admin_rosters_export(http_request *r);
+void h_admin_roster_conflicts(http_request *r);
+void h_admin_roster_conflict_resolve(http_request *r);
+/* verification.c — 信息核实, 信息变更, 信息登记 */
+void h_verification_get(http_request *r);
+void h_verification_confirm(http_request *r);
+void h_correction_eligibility(http_request *r);
+void h_correction_agreement(http_request *r);
+void h_correction_consent(http_request *r);
+void h_registration_eligibility(http_request *r);
+void h_registration_agreement(http_request *r);
+void h_registration_consent(http_request *r);
 /* public.c — reference data and texts, test hooks */
 void h_regions(http_request *r);
 void h_privacy_notice(http_request *r);

@@ -53,6 +53,12 @@ static bool join_facts_of(http_request *r, join_facts *f, app_row *open, bool *h
 	if (rc == STORE_ERR)
 		return false;
 	*has_open = f->open_application = rc == STORE_OK;
+	roster_blocks b;
+	if (!roster_blocks_of(r, r->subject_id, &b))
+		return false;
+	f->open_registration = b.open_registration;
+	f->open_claim = b.open_claim;
+	f->roster_flagged = b.flagged;
 	return true;
 }
 
@@ -334,14 +340,18 @@ static bool join_route(http_request *r, json_t *d, int64_t *org_id)
 	return true;
 }
 
-static bool join_approve(http_request *r, const app_row *a, json_t *d)
+static bool join_approve(http_request *r, const app_row *a, json_t *d, const char **why)
 {
 	membership_row m;
 	json_t *unit = json_object_get(d, "unit_id");
-	int64_t unit_id = json_is_integer(unit) ? json_integer_value(unit) : 0;
-	return store_membership_create(r->db, a->worker_id, a->org_id, unit_id,
-				       domain_member_status_name(MEMBER_ACTIVE), a->ref, clock_now(),
-				       &m) == STORE_OK;
+	membership_new n = {.worker_id = a->worker_id, .org_id = a->org_id,
+			    .unit_id = json_is_integer(unit) ? json_integer_value(unit) : 0,
+			    .status = domain_member_status_name(MEMBER_ACTIVE), .source = "online",
+			    .application_ref = a->ref, .note = "入会"};
+	store_rc rc = store_membership_create(r->db, &n, clock_now(), &m);
+	if (rc == STORE_CONFLICT) /* e.g. linked to an offline roster since it was filed */
+		*why = "申请人已有有效会籍（可能已通过线下名册关联），无需再入会，请作不通过处理";
+	return rc == STORE_OK;
 }
 
 static json_t *join_display(http_request *r, const app_row *a, json_t *d)

@@ -1,6 +1,7 @@
 /* kinds.h — what each kind of application (办事事项) brings to the shared engine in
  * applications.c: its agreement, how its form is checked, where it is routed, what approval
- * does. 网上入会 is in join.c; 会籍变更 will add its own entry. */
+ * does. 网上入会 is in join.c, 会籍变更 in transfer.c, 信息变更, 信息登记 and 会员信息认领 in
+ * verification.c. */
 #ifndef GONGHUI_API_KINDS_H
 #define GONGHUI_API_KINDS_H
 #include <jansson.h>
@@ -21,8 +22,15 @@ typedef struct app_kind_ops {
 	bool (*check)(http_request *r, json_t *data, bool submit);
 	/* Where a submitted application goes: the reviewing organisation. */
 	bool (*route)(http_request *r, json_t *data, int64_t *org_id);
-	/* Inside the decision's transaction: the effect of approval. */
-	bool (*approve)(http_request *r, const app_row *a, json_t *data);
+	const char *route_field; /* the field named when route finds none (NULL: data.work_street) */
+	/* Inside the decision's transaction: the effect of approval. On refusal may set *why to
+	 * the reason the reviewer reads (else the application changed meanwhile). */
+	bool (*approve)(http_request *r, const app_row *a, json_t *data, const char **why);
+	/* Inside the decision's transaction, after 不通过 (may be NULL). */
+	bool (*rejected)(http_request *r, const app_row *a, json_t *data);
+	/* Made by the system only (会员信息认领): no agreement, the worker neither files, edits
+	 * nor withdraws it, and reviewers approve or reject it but do not return it. */
+	bool system_only;
 	/* Chinese text for the page after 提交. */
 	const char *next_steps;
 	/* Extra display fields for the detail page (names of codes, the applicant's facts). */
@@ -32,7 +40,14 @@ typedef struct app_kind_ops {
 const app_kind_ops *kind_ops(app_kind k);
 extern const app_kind_ops join_ops;
 extern const app_kind_ops transfer_ops;
+extern const app_kind_ops correction_ops, registration_ops, claim_ops;
 bool join_eligible(http_request *r, const char **reason);
+/* May the worker file (or a reviewer approve) a membership made outside 网上入会: the
+ * roster-related blocks of joining (an open 信息登记 or 认领, a flagged roster entry). */
+typedef struct roster_blocks {
+	bool open_registration, open_claim, flagged;
+} roster_blocks;
+bool roster_blocks_of(http_request *r, int64_t worker_id, roster_blocks *b);
 
 /* The kind's agreement (GET), and 【同意】: records consent (version, time, client address)
  * for an eligible worker and answers 201 {"consent_id"}. */

@@ -5,6 +5,7 @@
 
 #include "api/app.h"
 #include "api/errors.h"
+#include "api/rosters.h"
 #include "api/session.h"
 #include "domain/password_policy.h"
 #include "domain/phone.h"
@@ -58,7 +59,9 @@ bool login_succeed(http_request *r, const account_row *a, bool bearer, render_fn
 		   const char *render_key, const char *how)
 {
 	json_t *body = json_pack("{s:s}", "status", "ok");
-	if (!session_start(r, a->kind, a->id, bearer, body) ||
+	/* A worker meets the offline roster at every login (SMS, 信息完善, password). */
+	if ((a->kind == SUBJECT_WORKER && !roster_link_worker(r, a)) ||
+	    !session_start(r, a->kind, a->id, bearer, body) ||
 	    store_account_login_ok(r->db, a->kind, a->id) != STORE_OK ||
 	    store_audit(r->db, a->kind == SUBJECT_STAFF ? "staff" : "worker", a->id, how, NULL,
 			r->client, NULL, clock_now()) != STORE_OK) {

@@ -16,6 +16,7 @@
 #include "security/crypto.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/csv.h"
 
 static bool scope_root(http_request *r, int64_t *root, bool *platform, int64_t *staff_id)
 {
@@ -128,20 +129,6 @@ void h_admin_members(http_request *r)
 				   (json_int_t)page, "items", items));
 }
 
-/* A CSV field, quoted, with formula-leading characters neutralised for spreadsheets. */
-static void csv_field(buf *b, const char *s, bool last)
-{
-	buf_puts(b, "\"");
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-		buf_puts(b, "'");
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_puts(b, "\"");
-		buf_append(b, s, 1);
-	}
-	buf_puts(b, last ? "\"\r\n" : "\",");
-}
-
 void h_admin_members_export(http_request *r)
 {
 	member_filter f = {0};
@@ -168,9 +155,9 @@ void h_admin_members_export(http_request *r)
 			static const char *const cols[] = {"member_no", "name", "phone", "id_number",
 							   "status_label"};
 			for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
-				csv_field(&b, json_string_value(json_object_get(m, cols[k])), false);
-			csv_field(&b, rows[i].org_name, false);
-			csv_field(&b, json_string_value(json_object_get(m, "joined_at")), true);
+				csv_write_field(&b, json_string_value(json_object_get(m, cols[k])), false);
+			csv_write_field(&b, rows[i].org_name, false);
+			csv_write_field(&b, json_string_value(json_object_get(m, "joined_at")), true);
 			json_decref(m);
 			written++;
 		}

@@ -151,6 +151,14 @@ void h_review_queue(http_request *r)
 				   rv.decides, "items", items));
 }
 
+/* May this action be taken on an application of this kind? (A system-made one is never
+ * returned to the worker, who cannot edit it.) */
+static bool action_fits_kind(const app_row *a, app_action act)
+{
+	app_kind k;
+	return act != ACT_RETURN || !domain_app_kind_parse(a->kind, &k) || !kind_ops(k)->system_only;
+}
+
 static json_t *staff_actions(const reviewer *rv, const app_row *a)
 {
 	static const app_action offered[] = {ACT_ACCEPT, ACT_APPROVE, ACT_REJECT, ACT_RETURN};
@@ -159,6 +167,8 @@ static json_t *staff_actions(const reviewer *rv, const app_row *a)
 	if (!rv->decides || !domain_app_status_parse(a->status, &st))
 		return arr;
 	for (size_t i = 0; i < sizeof(offered) / sizeof(offered[0]); i++) {
+		if (!action_fits_kind(a, offered[i]))
+			continue;
 		/* Accepting again is how another reviewer takes over; not for the holder. */
 		if (offered[i] == ACT_ACCEPT && st == APP_PROCESSING &&
 		    a->handler_id == rv->acct.id)
@@ -266,9 +276,11 @@ static const char *decision_sms(app_action act, const app_row *a, const char *re
 {
 	if (reason)
 		reason = sms_reason(r, reason);
+	app_kind k = APP_KIND_JOIN;
+	domain_app_kind_parse(a->kind, &k);
 	switch (act) {
 	case ACT_APPROVE:
-		return arena_printf(&r->mem, "您的%s（编号%s）已审核通过。", a->kind[0] == 'j' ? "入会申请" : "会籍变更申请", a->ref);
+		return arena_printf(&r->mem, "您的%s（编号%s）已审核通过。", domain_app_kind_label(k), a->ref);
 	case ACT_REJECT:
 		return arena_printf(&r->mem, "您的申请（编号%s）审核不通过，原因：%s。详情请登录查看“我的办事”。", a->ref, reason);
 	case ACT_RETURN:
@@ -304,6 +316,10 @@ void h_review_decide(http_request *r)
 		api_fail_msg(r, ERR_FORBIDDEN, NULL, "上级工会只能查看，不能审核");
 		return;
 	}
+	if (!action_fits_kind(a, act)) {
+		res_error(r, 409, "invalid_state", "系统发起的会员信息认领不能退回，请审核通过或不通过", NULL);
+		return;
+	}
 	const char *reason = v[0].present ? v[0].s : NULL;
 	if (domain_app_reason_required(act) &&
 	    (!reason || !reason[strspn(reason, " \t\r\n")] || form_utf8_len(reason) > 200)) {
@@ -321,8 +337,12 @@ void h_review_decide(http_request *r)
 	if (rc == STORE_OK)
 		rc = app_apply(r, a, act, &ch, "staff", rv.acct.name);
 	json_t *data = json_loads(a->data, 0, NULL);
-	if (rc == STORE_OK && act == ACT_APPROVE && !kind_ops(k)->approve(r, a, data))
+	const char *why = NULL;
+	if (rc == STORE_OK && act == ACT_APPROVE && !kind_ops(k)->approve(r, a, data, &why))
 		rc = STORE_CONFLICT;
+	if (rc == STORE_OK && act == ACT_REJECT && kind_ops(k)->rejected &&
+	    !kind_ops(k)->rejected(r, a, data))
+		rc = STORE_ERR;
 	json_decref(data);
 	const char *sms = decision_sms(act, a, reason, r);
 	account_row w;
@@ -336,7 +356,9 @@ void h_review_decide(http_request *r)
 				 reason, clock_now());
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		if (rc == STORE_CONFLICT)
+		if (rc == STORE_CONFLICT && why)
+			res_error(r, 409, "cannot_approve", why, NULL);
+		else if (rc == STORE_CONFLICT)
 			res_error(r, 409, "conflict", "该申请已被其他审核人员处理，请刷新后查看", NULL);
 		else
 			api_fail(r, ERR_UNAVAILABLE, NULL);

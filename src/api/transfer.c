@@ -125,25 +125,6 @@ static bool present(json_t *d, const char *key)
 	return v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v));
 }
 
-static bool street_in(const char *street, const char *district)
-{
-	for (int i = 0; i < APP.nregions; i++) {
-		const region_row *g = &APP.regions[i];
-		if (strcmp(g->code, street) == 0)
-			return strcmp(g->kind, "district") && strcmp(g->kind, "city") &&
-			       district && strcmp(g->parent_code, district) == 0;
-	}
-	return false;
-}
-
-static bool district_ok(const char *code)
-{
-	for (int i = 0; i < APP.nregions; i++)
-		if (strcmp(APP.regions[i].code, code) == 0)
-			return strcmp(APP.regions[i].kind, "district") == 0;
-	return false;
-}
-
 static bool transfer_check(http_request *r, json_t *d, bool submit)
 {
 	static const char *const known[] = {"reason", "unit_id", "unit_district", "unit_street"};
@@ -200,10 +181,10 @@ static bool transfer_check(http_request *r, json_t *d, bool submit)
 	}
 	json_t *dv = json_object_get(d, "unit_district"), *sv = json_object_get(d, "unit_street");
 	const char *district = json_is_string(dv) ? json_string_value(dv) : NULL;
-	if (dv && !json_is_null(dv) && (!district || !district_ok(district)))
+	if (dv && !json_is_null(dv) && (!district || !app_region_is_district(district)))
 		return bad(r, "data.unit_district", "请选择转入单位所在区");
 	if (sv && !json_is_null(sv) &&
-	    (!json_is_string(sv) || !street_in(json_string_value(sv), district)))
+	    (!json_is_string(sv) || !app_region_street_in(json_string_value(sv), district)))
 		return bad(r, "data.unit_street", "请选择所选区下的镇街");
 	if (!submit)
 		return true;
@@ -299,7 +280,7 @@ static int64_t old_unit_street_org(http_request *r, const membership_row *m)
 	return m->org_id;
 }
 
-static bool transfer_approve(http_request *r, const app_row *a, json_t *d)
+static bool transfer_approve(http_request *r, const app_row *a, json_t *d, const char **refusal)
 {
 	transfer_reason reason;
 	membership_row m;

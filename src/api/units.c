@@ -20,6 +20,25 @@ const char *app_region_name(const char *code)
 	return "";
 }
 
+bool app_region_is_district(const char *code)
+{
+	for (int i = 0; code && i < APP.nregions; i++)
+		if (strcmp(APP.regions[i].code, code) == 0)
+			return strcmp(APP.regions[i].kind, "district") == 0;
+	return false;
+}
+
+bool app_region_street_in(const char *street, const char *district)
+{
+	for (int i = 0; street && district && i < APP.nregions; i++) {
+		const region_row *g = &APP.regions[i];
+		if (strcmp(g->code, street) == 0)
+			return strcmp(g->kind, "district") && strcmp(g->kind, "city") &&
+			       strcmp(g->parent_code, district) == 0;
+	}
+	return false;
+}
+
 json_t *render_unit(const unit_row *u)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:b}", "id",

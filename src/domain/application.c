@@ -8,6 +8,9 @@ static const struct {
 } kinds[APP_KIND_COUNT] = {
 	[APP_KIND_JOIN] = {"join", "网上入会申请", "RH"},
 	[APP_KIND_TRANSFER] = {"transfer", "会籍变更申请", "HJ"},
+	[APP_KIND_CORRECTION] = {"correction", "信息变更申请", "XB"},
+	[APP_KIND_REGISTRATION] = {"registration", "信息登记申请", "DJ"},
+	[APP_KIND_CLAIM] = {"claim", "会员信息认领", "RL"},
 };
 
 static const struct {

@@ -7,6 +7,9 @@
 typedef enum {
 	APP_KIND_JOIN,     /* 网上入会申请 */
 	APP_KIND_TRANSFER, /* 会籍变更申请 */
+	APP_KIND_CORRECTION,   /* 信息变更申请: a member corrects organisation, join date, number */
+	APP_KIND_REGISTRATION, /* 信息登记申请: one who joined offline and is in no roster */
+	APP_KIND_CLAIM,        /* 会员信息认领: made by the system for a roster entry, other phone */
 	APP_KIND_COUNT,
 } app_kind;
 

@@ -46,8 +46,15 @@ bool domain_join_eligibility(const join_facts *f, join_condition out[JOIN_CONDIT
 {
 	out[0] = (join_condition){"profile", "实名信息完整", f->profile_complete ? "姓名、身份证号、手机号已登记" : "请先在个人中心完善姓名和身份证号", f->profile_complete};
 	out[1] = (join_condition){"age", "年满16周岁", f->age >= JOIN_MIN_AGE ? "按身份证出生日期计算已年满16周岁" : "按身份证出生日期计算未满16周岁，暂不能申请入会", f->age >= JOIN_MIN_AGE};
-	out[2] = (join_condition){"not_member", "当前不是工会会员", f->current_member ? "您已是工会会员（含下岗待岗、保留会籍），无需重复入会；如工作变动请办理会籍变更" : "当前无有效会籍", !f->current_member};
-	out[3] = (join_condition){"no_open_application", "没有正在办理的入会申请", f->open_application ? "您已有一份入会申请正在办理或待提交，请在“我的办事”中继续办理" : "没有正在办理的入会申请", !f->open_application};
+	const char *member = f->current_member ? "您已是工会会员（含下岗待岗、保留会籍），无需重复入会；如工作变动请办理会籍变更"
+			     : f->roster_flagged ? "您的线下入会记录在多个工会组织的名册中重复出现，正由上级工会核实处理，处理完成前不能申请入会"
+						 : "当前无有效会籍";
+	out[2] = (join_condition){"not_member", "当前不是工会会员", member, !f->current_member && !f->roster_flagged};
+	const char *open = f->open_application ? "您已有一份入会申请正在办理或待提交，请在“我的办事”中继续办理"
+			   : f->open_registration ? "您已提交信息登记申请（线下入会登记），请等待工会确认，无需重复入会"
+			   : f->open_claim ? "系统在线下会员名册中找到了您的记录，会员信息认领正在由工会确认，无需重复入会"
+					   : "没有正在办理的入会申请";
+	out[3] = (join_condition){"no_open_application", "没有正在办理的入会申请", open, !f->open_application && !f->open_registration && !f->open_claim};
 	bool all = true;
 	for (int i = 0; i < JOIN_CONDITIONS; i++)
 		all = all && out[i].passed;

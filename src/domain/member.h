@@ -29,6 +29,9 @@ typedef struct join_facts {
 	int age;
 	bool current_member;
 	bool open_application;
+	/* 信息核实与登记: joining again is refused while the offline membership is being sorted out */
+	bool open_registration, open_claim;
+	bool roster_flagged; /* an offline roster entry with this ID number awaits the higher level */
 } join_facts;
 
 typedef struct join_condition {

@@ -6,7 +6,9 @@
 
 #define MEMBERSHIP_COLS                                                                            \
 	"m.id, m.worker_id, m.org_id, COALESCE(m.unit_id, 0), m.joined_at, "                       \
-	"COALESCE(m.member_no, ''), m.status, o.name, m.is_current"
+	"COALESCE(m.member_no, ''), m.status, o.name, m.is_current, m.source, "                    \
+	"COALESCE(m.verified_at, 0)"
+#define MEMBERSHIP_FROM " FROM membership m JOIN org o ON o.id = m.org_id "
 
 static void read_membership(db_rows *r, membership_row *m)
 {
@@ -19,15 +21,15 @@ static void read_membership(db_rows *r, membership_row *m)
 	snprintf(m->status, sizeof(m->status), "%s", db_text(r, 6));
 	snprintf(m->org_name, sizeof(m->org_name), "%s", db_text(r, 7));
 	m->current = db_int(r, 8) != 0;
+	snprintf(m->source, sizeof(m->source), "%s", db_text(r, 9));
+	m->verified_at = db_int(r, 10);
 }
 
-store_rc store_membership_current(db_conn *c, int64_t worker_id, membership_row *out)
+static store_rc fetch_membership(db_conn *c, const char *sql, const db_param *p, int n,
+				 membership_row *out)
 {
 	db_rows *r;
-	if (db_query(c, &r,
-		     "SELECT " MEMBERSHIP_COLS " FROM membership m JOIN org o ON o.id = m.org_id "
-		     "WHERE m.worker_id = ? AND m.is_current = 1",
-		     DB_ARGS(DB_INT(worker_id))))
+	if (db_query(c, &r, sql, p, n))
 		return STORE_ERR;
 	int rc = db_next(r);
 	if (rc == DB_ROW)
@@ -36,14 +38,37 @@ store_rc store_membership_current(db_conn *c, int64_t worker_id, membership_row 
 	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOTFOUND : STORE_ERR;
 }
 
+store_rc store_membership_current(db_conn *c, int64_t worker_id, membership_row *out)
+{
+	return fetch_membership(c,
+				"SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+				"WHERE m.worker_id = ? AND m.is_current = 1",
+				DB_ARGS(DB_INT(worker_id)), out);
+}
+
+store_rc store_membership_get(db_conn *c, int64_t id, membership_row *out)
+{
+	return fetch_membership(c, "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM "WHERE m.id = ?",
+				DB_ARGS(DB_INT(id)), out);
+}
+
+store_rc store_membership_by_id_index(db_conn *c, const unsigned char idx[CRYPTO_HASH_LEN],
+				      membership_row *out)
+{
+	return fetch_membership(c,
+				"SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+				"JOIN worker w ON w.id = m.worker_id "
+				"WHERE w.id_index = ? AND m.is_current = 1",
+				DB_ARGS(DB_BLOB(idx, CRYPTO_HASH_LEN)), out);
+}
+
 store_rc store_membership_list(db_conn *c, int64_t worker_id, membership_row *out, int max,
 			       int *n)
 {
 	db_rows *r;
 	*n = 0;
 	if (db_query(c, &r,
-		     "SELECT " MEMBERSHIP_COLS " FROM membership m JOIN org o ON o.id = m.org_id "
-		     "WHERE m.worker_id = ? ORDER BY m.id DESC",
+		     "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM "WHERE m.worker_id = ? ORDER BY m.id DESC",
 		     DB_ARGS(DB_INT(worker_id))))
 		return STORE_ERR;
 	int rc;
@@ -66,18 +91,20 @@ static store_rc add_event(db_conn *c, int64_t membership_id, const char *status,
 		       : STORE_ERR;
 }
 
-store_rc store_membership_create(db_conn *c, int64_t worker_id, int64_t org_id, int64_t unit_id,
-				 const char *status, const char *application_ref, int64_t now,
+store_rc store_membership_create(db_conn *c, const membership_new *m, int64_t now,
 				 membership_row *out)
 {
 	db_rows *r;
-	int64_t id = 0;
+	int64_t id = 0, joined = m->joined_at ? m->joined_at : now;
 	if (db_query(c, &r,
-		     "INSERT INTO membership (worker_id, org_id, unit_id, status, joined_at, "
-		     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-		     "ON CONFLICT DO NOTHING RETURNING id",
-		     DB_ARGS(DB_INT(worker_id), DB_INT(org_id), unit_id ? DB_INT(unit_id) : DB_NULL,
-			     DB_TEXT(status), DB_INT(now), DB_INT(now), DB_INT(now))))
+		     "INSERT INTO membership (worker_id, member_no, org_id, unit_id, status, "
+		     "joined_at, source, verified_at, created_at, updated_at) "
+		     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+		     DB_ARGS(DB_INT(m->worker_id), DB_TEXT(m->member_no), DB_INT(m->org_id),
+			     m->unit_id ? DB_INT(m->unit_id) : DB_NULL, DB_TEXT(m->status),
+			     DB_INT(joined), DB_TEXT(m->source),
+			     m->verified_at ? DB_INT(m->verified_at) : DB_NULL, DB_INT(now),
+			     DB_INT(now))))
 		return STORE_ERR;
 	int rc = db_next(r);
 	if (rc == DB_ROW)
@@ -85,17 +112,20 @@ store_rc store_membership_create(db_conn *c, int64_t worker_id, int64_t org_id, 
 	db_done(r);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? STORE_CONFLICT : STORE_ERR;
-	/* Member number: XM, the year joined (China Standard Time), the row id in 8 digits. */
-	time_t t = (time_t)(now + 8 * 3600);
+	/* Member number: XM, the year joined (China Standard Time), the row id in 8 digits; no
+	 * number given from outside has this form (domain_member_no_check). */
+	time_t t = (time_t)(joined + 8 * 3600);
 	struct tm tm;
-	char no[32];
+	char no[40];
 	gmtime_r(&t, &tm);
 	snprintf(no, sizeof(no), "XM%04d%08lld", tm.tm_year + 1900, (long long)id);
-	if (db_exec(c, "UPDATE membership SET member_no = ? WHERE id = ?",
-		    DB_ARGS(DB_TEXT(no), DB_INT(id))) != DB_OK ||
-	    add_event(c, id, status, org_id, unit_id, application_ref, "入会", now) != STORE_OK)
+	if (!m->member_no && db_exec(c, "UPDATE membership SET member_no = ? WHERE id = ?",
+				     DB_ARGS(DB_TEXT(no), DB_INT(id))) != DB_OK)
 		return STORE_ERR;
-	return store_membership_current(c, worker_id, out);
+	if (add_event(c, id, m->status, m->org_id, m->unit_id, m->application_ref, m->note, now) !=
+	    STORE_OK)
+		return STORE_ERR;
+	return store_membership_current(c, m->worker_id, out);
 }
 
 store_rc store_membership_change(db_conn *c, int64_t membership_id, const char *status,
@@ -109,6 +139,30 @@ store_rc store_membership_change(db_conn *c, int64_t membership_id, const char *
 			    DB_INT(current), DB_INT(now), DB_INT(membership_id))) != DB_OK)
 		return STORE_ERR;
 	return add_event(c, membership_id, status, org_id, unit_id, application_ref, note, now);
+}
+
+store_rc store_membership_correct(db_conn *c, const membership_row *m, const char *application_ref,
+				  const char *note, int64_t now)
+{
+	int rc = db_exec(c,
+			 "UPDATE membership SET org_id = ?, unit_id = ?, joined_at = ?, member_no = ?, "
+			 "verified_at = ?, updated_at = ? WHERE id = ?",
+			 DB_ARGS(DB_INT(m->org_id), m->unit_id ? DB_INT(m->unit_id) : DB_NULL,
+				 DB_INT(m->joined_at), DB_TEXT(m->member_no), DB_INT(now),
+				 DB_INT(now), DB_INT(m->id)));
+	if (rc != DB_OK)
+		return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERR;
+	return add_event(c, m->id, m->status, m->org_id, m->unit_id, application_ref, note, now);
+}
+
+store_rc store_membership_verify(db_conn *c, int64_t membership_id, int64_t now)
+{
+	return db_exec(c,
+		       "UPDATE membership SET verified_at = ?, updated_at = ? WHERE id = ? AND "
+		       "verified_at IS NULL",
+		       DB_ARGS(DB_INT(now), DB_INT(now), DB_INT(membership_id))) == DB_OK
+		       ? STORE_OK
+		       : STORE_ERR;
 }
 
 store_rc store_membership_events(db_conn *c, int64_t membership_id, membership_event_row *out,

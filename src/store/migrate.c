@@ -143,6 +143,49 @@ static const migration migrations[] = {
 	 "  n BIGINT NOT NULL, PRIMARY KEY (gram, kind));"
 	 "INSERT INTO unit_gram_count (gram, kind, n) SELECT gram, kind, COUNT(*) FROM unit_gram"
 	 "  GROUP BY gram, kind;"},
+	{7, "offline rosters and 信息核实与登记",
+	 /* Where a membership came from: an approved join (online), an offline roster linked to
+	  * the account (roster; verified once the member checks it), or 信息登记 (registration). */
+	 "ALTER TABLE membership ADD COLUMN source TEXT NOT NULL DEFAULT 'online';"
+	 "ALTER TABLE membership ADD COLUMN verified_at BIGINT;"
+	 "CREATE TABLE roster_batch (id @ID@, org_id BIGINT NOT NULL REFERENCES org(id),"
+	 "  staff_id BIGINT NOT NULL REFERENCES staff(id), rows INTEGER NOT NULL,"
+	 "  created_at BIGINT NOT NULL);"
+	 "CREATE TABLE roster_entry (id @ID@, org_id BIGINT NOT NULL REFERENCES org(id),"
+	 "  batch_id BIGINT NOT NULL REFERENCES roster_batch(id), line INTEGER NOT NULL,"
+	 "  name TEXT NOT NULL, id_cipher @BLOB@ NOT NULL, id_index @BLOB@ NOT NULL,"
+	 "  id_masked TEXT NOT NULL, phone TEXT NOT NULL, joined_on TEXT NOT NULL, member_no TEXT,"
+	 "  status TEXT NOT NULL, worker_id BIGINT REFERENCES worker(id),"
+	 "  membership_id BIGINT REFERENCES membership(id),"
+	 "  application_id BIGINT REFERENCES application(id),"
+	 "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+	 /* One live entry per person and organisation, one live holder of a member number (a
+	  * linked entry shares its number with its own membership; other memberships are checked
+	  * by the store under the member-number lock). */
+	 "CREATE UNIQUE INDEX roster_entry_person ON roster_entry(org_id, id_index)"
+	 "  WHERE status <> 'set_aside';"
+	 "CREATE UNIQUE INDEX roster_entry_member_no ON roster_entry(member_no)"
+	 "  WHERE status <> 'set_aside';"
+	 "CREATE INDEX roster_entry_index ON roster_entry(id_index);"
+	 "CREATE INDEX roster_entry_org ON roster_entry(org_id, status, id);"
+	 "CREATE INDEX roster_entry_batch ON roster_entry(batch_id);"
+	 /* The same ID number in two organisations' rosters (or a roster and a current membership
+	  * elsewhere), waiting for their lowest common ancestor; one open conflict per person. */
+	 "CREATE TABLE roster_conflict (id @ID@, id_index @BLOB@ NOT NULL, id_masked TEXT NOT NULL,"
+	 "  ancestor_org_id BIGINT NOT NULL REFERENCES org(id), status TEXT NOT NULL,"
+	 "  created_at BIGINT NOT NULL, resolved_at BIGINT, resolved_by BIGINT REFERENCES staff(id),"
+	 "  kept_entry_id BIGINT REFERENCES roster_entry(id),"
+	 "  kept_membership_id BIGINT REFERENCES membership(id));"
+	 "CREATE UNIQUE INDEX roster_conflict_open ON roster_conflict(id_index)"
+	 "  WHERE status = 'open';"
+	 "CREATE INDEX roster_conflict_ancestor ON roster_conflict(ancestor_org_id, status, id);"
+	 "CREATE TABLE roster_conflict_item (id @ID@,"
+	 "  conflict_id BIGINT NOT NULL REFERENCES roster_conflict(id),"
+	 "  entry_id BIGINT REFERENCES roster_entry(id),"
+	 "  membership_id BIGINT REFERENCES membership(id));"
+	 "CREATE UNIQUE INDEX roster_conflict_item_entry ON roster_conflict_item(conflict_id, entry_id);"
+	 "CREATE UNIQUE INDEX roster_conflict_item_membership"
+	 "  ON roster_conflict_item(conflict_id, membership_id);"},
 };
 
 static char *render(db_kind kind, const char *sql)

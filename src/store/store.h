@@ -274,8 +274,8 @@ store_rc store_org_within(db_conn *c, int64_t org_id, int64_t root, bool *within
 
 /* ---- memberships (会籍) ---- */
 typedef struct membership_row {
-	int64_t id, worker_id, org_id, unit_id, joined_at;
-	char member_no[32], status[32], org_name[256];
+	int64_t id, worker_id, org_id, unit_id, joined_at, verified_at;
+	char member_no[40], status[32], org_name[256], source[16];
 	bool current;
 } membership_row;
 
@@ -285,20 +285,122 @@ typedef struct membership_event_row {
 } membership_event_row;
 
 store_rc store_membership_current(db_conn *c, int64_t worker_id, membership_row *out);
+store_rc store_membership_get(db_conn *c, int64_t id, membership_row *out);
+/* The current membership of the worker whose ID number has this blind index. */
+store_rc store_membership_by_id_index(db_conn *c, const unsigned char idx[CRYPTO_HASH_LEN],
+				      membership_row *out);
 /* Every membership of the worker, newest first. */
 store_rc store_membership_list(db_conn *c, int64_t worker_id, membership_row *out, int max,
 			       int *n);
-/* Creates a current membership with member number XM + YYYY + id, and its first event. */
-store_rc store_membership_create(db_conn *c, int64_t worker_id, int64_t org_id, int64_t unit_id,
-				 const char *status, const char *application_ref, int64_t now,
+
+typedef struct membership_new {
+	int64_t worker_id, org_id, unit_id; /* unit_id 0: none */
+	const char *status;
+	const char *source;          /* "online", "roster" or "registration" */
+	const char *member_no;       /* NULL: XM + the year joined + the id in 8 digits */
+	int64_t joined_at;           /* 0: now */
+	int64_t verified_at;         /* 0: not yet verified (信息核实) */
+	const char *application_ref; /* of the first event; may be NULL */
+	const char *note;            /* of the first event */
+} membership_new;
+
+/* Creates a current membership and its first event. STORE_CONFLICT: the worker has a current
+ * membership already, or the member number is taken. */
+store_rc store_membership_create(db_conn *c, const membership_new *m, int64_t now,
 				 membership_row *out);
 /* Changes status/organisation/unit, ends it (current=false) when the status is not current,
  * and records the event. */
 store_rc store_membership_change(db_conn *c, int64_t membership_id, const char *status,
 				 int64_t org_id, int64_t unit_id, bool current,
 				 const char *application_ref, const char *note, int64_t now);
+/* 信息变更: writes m's organisation, unit, join date and member number, marks it verified and
+ * records the event. The caller has checked that the number is free (store_member_no_holders
+ * under the roster lock): a taken one fails the statement, and on PostgreSQL the transaction. */
+store_rc store_membership_correct(db_conn *c, const membership_row *m, const char *application_ref,
+				  const char *note, int64_t now);
+/* 信息核实: the member confirmed the record. */
+store_rc store_membership_verify(db_conn *c, int64_t membership_id, int64_t now);
 store_rc store_membership_events(db_conn *c, int64_t membership_id, membership_event_row *out,
 				 int max, int *n);
+
+/* ---- offline rosters (线下会员名册), their conflicts (重复待处理) ---- */
+typedef struct roster_entry_row {
+	int64_t id, org_id, batch_id, worker_id, membership_id, application_id, created_at;
+	int line;
+	char org_name[256], name[256], id_masked[20], phone[16], joined_on[11], member_no[40];
+	char status[16];
+	unsigned char id_index[CRYPTO_HASH_LEN];
+} roster_entry_row;
+
+typedef struct roster_entry_new {
+	int64_t org_id, batch_id;
+	int line;
+	const char *name, *id_masked, *phone, *joined_on, *member_no /* NULL: none */, *status;
+	const unsigned char *id_cipher, *id_index;
+	size_t id_cipher_len;
+} roster_entry_new;
+
+store_rc store_roster_batch_create(db_conn *c, int64_t org_id, int64_t staff_id, int rows,
+				   int64_t now, int64_t *id);
+/* STORE_CONFLICT: the person is in that organisation's roster, or the number is taken. */
+store_rc store_roster_entry_add(db_conn *c, const roster_entry_new *e, int64_t now, int64_t *id);
+store_rc store_roster_entry_get(db_conn *c, int64_t id, roster_entry_row *out);
+/* Live (not set aside) entries with this ID number, oldest first. */
+store_rc store_roster_entries_by_index(db_conn *c, const unsigned char idx[CRYPTO_HASH_LEN],
+				       roster_entry_row *out, int max, int *n);
+/* Live entries with the worker's ID number. */
+store_rc store_roster_entries_of_worker(db_conn *c, int64_t worker_id, roster_entry_row *out,
+					int max, int *n);
+/* Writes e's status, worker, membership and application (0: none) if the entry is still at
+ * from_status; STORE_CONFLICT otherwise. */
+store_rc store_roster_entry_set(db_conn *c, const roster_entry_row *e, const char *from_status,
+				int64_t now);
+/* Who holds a member number: a membership (any, current or not) and/or a live roster entry
+ * (0 when none). STORE_NOTFOUND when nobody does. */
+store_rc store_member_no_holders(db_conn *c, const char *member_no, int64_t *membership_id,
+				 int64_t *entry_id);
+
+typedef struct roster_filter {
+	int64_t root;                   /* the organisation and its subtree */
+	const char *status;             /* NULL: all */
+	const char *q;                  /* part of the name, or the member number; NULL: none */
+	const char *phone;              /* exact; NULL: none */
+	const unsigned char *id_index;  /* exact ID number; NULL: none */
+} roster_filter;
+store_rc store_roster_list(db_conn *c, const roster_filter *f, int offset, int limit,
+			   roster_entry_row *out, int *n, int64_t *total);
+
+typedef struct roster_conflict_row {
+	int64_t id, ancestor_org_id, created_at, resolved_at, resolved_by;
+	int64_t kept_entry_id, kept_membership_id;
+	char id_masked[20], status[16], ancestor_name[256];
+	unsigned char id_index[CRYPTO_HASH_LEN];
+} roster_conflict_row;
+
+typedef struct roster_conflict_item_row {
+	int64_t entry_id, membership_id, org_id, joined_at; /* joined_at: memberships */
+	char org_name[256], name[256], joined_on[11], member_no[40], status[32];
+	bool current; /* a membership that is current */
+} roster_conflict_item_row;
+
+store_rc store_conflict_open_of(db_conn *c, const unsigned char idx[CRYPTO_HASH_LEN],
+				roster_conflict_row *out);
+store_rc store_conflict_create(db_conn *c, const unsigned char idx[CRYPTO_HASH_LEN],
+			       const char *id_masked, int64_t ancestor_org_id, int64_t now,
+			       int64_t *id);
+store_rc store_conflict_set_ancestor(db_conn *c, int64_t id, int64_t ancestor_org_id);
+/* Adds a roster entry (membership_id 0) or a membership (entry_id 0); once each. */
+store_rc store_conflict_item_add(db_conn *c, int64_t conflict_id, int64_t entry_id,
+				 int64_t membership_id);
+store_rc store_conflict_get(db_conn *c, int64_t id, roster_conflict_row *out);
+store_rc store_conflict_items(db_conn *c, int64_t id, roster_conflict_item_row *out, int max,
+			      int *n);
+/* Conflicts whose ancestor is at or below root; status NULL: all. */
+store_rc store_conflict_list(db_conn *c, int64_t root, const char *status, int offset, int limit,
+			     roster_conflict_row *out, int *n, int64_t *total);
+/* Marks an open conflict resolved; STORE_CONFLICT when it was resolved meanwhile. */
+store_rc store_conflict_resolve(db_conn *c, int64_t id, int64_t staff_id, int64_t keep_entry_id,
+				int64_t keep_membership_id, int64_t now);
 
 /* A notice to an organisation's back office (e.g. a member below it was expelled). */
 store_rc store_org_notice_add(db_conn *c, int64_t org_id, const char *text, const char *ref,
@@ -412,7 +514,7 @@ typedef struct member_filter {
 } member_filter;
 typedef struct member_row {
 	int64_t membership_id, worker_id, org_id, joined_at;
-	char member_no[32], status[32], org_name[256], name[256], phone[16], id_masked[20];
+	char member_no[40], status[32], org_name[256], name[256], phone[16], id_masked[20];
 } member_row;
 store_rc store_member_search(db_conn *c, const member_filter *f, int offset, int limit,
 			     member_row *out, int *n, int64_t *total);

@@ -70,3 +70,16 @@ int csv_read(csv_reader *r, csv_row *row)
 		r->buf[len++] = (char)c;
 	}
 }
+
+void csv_write_field(buf *b, const char *s, bool last)
+{
+	buf_puts(b, "\"");
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		buf_puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_puts(b, "\"");
+		buf_append(b, s, 1);
+	}
+	buf_puts(b, last ? "\"\r\n" : "\",");
+}
