@@ -73,7 +73,7 @@ test('PC: roster import with a line error, a rostered worker registers, files a 
   await expectPath(adminPage, '/admin/rosters');
 
   // The organisation: the admin's own union, picked in the tree.
-  await adminPage.getByRole('button', { name: '选择' }).click();
+  await adminPage.getByRole('button', { name: '选择', exact: true }).click();
   const picker = adminPage.getByRole('dialog').filter({ hasText: '选择花名册所属组织' });
   await picker.locator(`[data-org-name="${bank.union.name}"] .ot-node__name`).click();
   await picker.getByRole('button', { name: '确定' }).click();
@@ -101,7 +101,7 @@ test('PC: roster import with a line error, a rostered worker registers, files a 
   await adminPage.getByTestId('roster-imported').getByText(/已导入 2 条花名册记录/).waitFor();
 
   // 花名册: the worker's entry waits for an account (待关联).
-  await adminPage.getByRole('tab', { name: '花名册' }).click();
+  await adminPage.getByRole('tab', { name: '花名册记录', exact: true }).click();
   const entry = adminPage.getByTestId('roster-list').getByRole('row').filter({ hasText: worker.name });
   await entry.getByText('待关联').waitFor();
   await entry.getByText(`${worker.idNumber.slice(0, 4)}**********${worker.idNumber.slice(14)}`).waitFor();

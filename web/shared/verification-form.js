@@ -201,22 +201,20 @@ function show(row) {
 
 const itemLabel = (value) => (CORRECTION_ITEMS.find((i) => i.value === value) || { label: value }).label;
 
+// The unit (with its credit code) and its place.
 function unitRows(data, display, label) {
   const unit = display.unit || null;
-  const rows = [{ key: 'unit', label, value: unit ? unit.name : data.unit_name }];
-  if (unit && unit.credit_code) rows.push({ key: 'credit_code', label: '统一社会信用代码', value: unit.credit_code });
-  rows.push({
-    key: 'place',
-    label: '单位所在地',
-    value: [display.district_name, display.street_name].filter(Boolean).join(' ') || [data.district_code, data.street_code].filter(Boolean).join(' '),
-  });
-  return rows;
+  const place = [display.district_name, display.street_name].filter(Boolean).join(' ');
+  return [
+    { key: 'unit', label, value: unit ? `${unit.name}${unit.credit_code ? `（${unit.credit_code}）` : ''}` : data.unit_name || '（未填写）' },
+    { key: 'place', label: '单位所在地', value: place || [data.district_code, data.street_code].filter(Boolean).join(' ') },
+  ];
 }
 
 // Rows (label, value) of a 信息变更, 信息登记 or 会员信息认领 for the worker's and the
-// reviewer's detail pages. A 信息变更 shows the record as it was (`display.current`) before
-// what it should be; `display.org_after` is the union the chosen unit and place lead to; a
-// 会员信息认领 shows the roster entry (`display.roster`).
+// reviewer's detail pages, in pairs for a two-column table. A 信息变更 shows each item as it
+// was (`display.current`) beside what it should be; `display.org_after` is the union the unit
+// and place lead to; a 会员信息认领 shows the roster entry (`display.roster`).
 export function recordDataRows(app) {
   const kind = app && app.kind;
   const data = (app && app.data) || {};
@@ -224,27 +222,30 @@ export function recordDataRows(app) {
   const rows = [];
   if (kind === 'correction') {
     const items = Array.isArray(data.items) ? data.items : [];
-    const current = display.current || null;
+    const current = display.current || {};
     const labels = Array.isArray(display.item_labels) ? display.item_labels : items.map(itemLabel);
-    rows.push({ key: 'items', label: '变更项目', value: labels.join('、') });
+    rows.push({ key: 'items', label: '变更项目', value: labels.join('、') }, { key: 'explanation', label: '情况说明', value: data.explanation });
     if (items.includes('org')) {
-      if (current) rows.push({ key: 'org_was', label: '原所属工会', value: orgName(current.org) });
-      rows.push(...unitRows(data, display, '变更后工作单位'));
-      rows.push({ key: 'org_after', label: '变更后所属工会', value: orgName(display.org_after) });
+      rows.push(
+        { key: 'org_was', label: '原所属工会', value: orgName(current.org) },
+        { key: 'org_after', label: '变更后所属工会', value: orgName(display.org_after) },
+        ...unitRows(data, display, '变更后工作单位'),
+      );
     }
     if (items.includes('joined_on')) {
-      if (current) rows.push({ key: 'joined_was', label: '原入会日期', value: current.joined_on });
-      rows.push({ key: 'joined_on', label: '变更后入会日期', value: data.joined_on });
+      rows.push({ key: 'joined_was', label: '原入会日期', value: current.joined_on }, { key: 'joined_on', label: '变更后入会日期', value: data.joined_on });
     }
     if (items.includes('member_no')) {
-      if (current) rows.push({ key: 'member_no_was', label: '原会员编号', value: current.member_no });
-      rows.push({ key: 'member_no', label: '变更后会员编号', value: data.member_no });
+      rows.push({ key: 'member_no_was', label: '原会员编号', value: current.member_no }, { key: 'member_no', label: '变更后会员编号', value: data.member_no });
     }
   } else if (kind === 'registration') {
-    rows.push(...unitRows(data, display, '工作单位'));
-    rows.push({ key: 'org_after', label: '登记所属工会', value: orgName(display.org_after) });
-    rows.push({ key: 'joined_on', label: '入会日期', value: data.joined_on });
-    rows.push({ key: 'member_no', label: '会员编号', value: data.member_no || '（未填写，审核通过后由系统编号）' });
+    rows.push(
+      ...unitRows(data, display, '工作单位'),
+      { key: 'org_after', label: '登记所属工会', value: orgName(display.org_after) },
+      { key: 'joined_on', label: '入会日期', value: data.joined_on },
+      { key: 'member_no', label: '会员编号', value: data.member_no || '（未填写，审核通过后由系统编号）' },
+      { key: 'explanation', label: '情况说明', value: data.explanation },
+    );
   } else {
     // 会员信息认领: the roster entry that matched the worker's ID number.
     const entry = display.roster || {};
@@ -256,7 +257,6 @@ export function recordDataRows(app) {
       { key: 'member_no', label: '会员编号', value: entry.member_no },
     );
   }
-  if (kind !== 'claim') rows.push({ key: 'explanation', label: '情况说明', value: data.explanation });
   return rows.map(show);
 }
 
