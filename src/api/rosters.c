@@ -613,9 +613,10 @@ void h_admin_roster_import(http_request *r)
 	int64_t batch_id = 0;
 	bool ok = read_lines(json_string_value(csv), json_string_length(csv), &ls, &n, &rep);
 	check_file_duplicates(ls, n, &rep);
-	/* A real import checks the database under the lock it then writes under. */
-	store_rc rc = dry_run || (db_begin(r->db, true) == DB_OK && roster_lock(r)) ? STORE_OK
-										     : STORE_ERR;
+	/* A real import checks the database under the lock it then writes under; a dry run reads
+	 * in one read transaction. */
+	store_rc rc = db_begin(r->db, !dry_run) == DB_OK && (dry_run || roster_lock(r)) ? STORE_OK
+										       : STORE_ERR;
 	for (int i = 0; rc == STORE_OK && ok && i < n; i++)
 		if (!check_database(r, org.id, &ls[i], &rep))
 			rc = STORE_ERR;
@@ -646,7 +647,7 @@ void h_admin_roster_import(http_request *r)
 					      (int)json_array_size(rep.flagged), linked)))
 			rc = STORE_ERR;
 	}
-	if (!dry_run && (rc != STORE_OK || invalid || db_commit(r->db) != DB_OK))
+	if (dry_run || rc != STORE_OK || invalid || db_commit(r->db) != DB_OK)
 		db_rollback(r->db);
 	free(ls);
 	if (rc != STORE_OK) {

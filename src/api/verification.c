@@ -70,10 +70,12 @@ static bool bad(http_request *r, const char *field, const char *message)
 	return false;
 }
 
+/* Present and not empty ("" and [] count as not given). */
 static bool given(json_t *d, const char *key)
 {
 	json_t *v = json_object_get(d, key);
-	return v && !json_is_null(v) && !(json_is_string(v) && !json_string_length(v));
+	return v && !json_is_null(v) && !(json_is_string(v) && !json_string_length(v)) &&
+	       !(json_is_array(v) && !json_array_size(v));
 }
 
 /* A single-line text of at most max characters (absent or empty passes). */
@@ -421,7 +423,23 @@ static bool correction_check(http_request *r, json_t *d, bool submit)
 	keep_only(d, known, sizeof(known) / sizeof(known[0]));
 	membership_row m;
 	bool member = store_membership_current(r->db, r->subject_id, &m) == STORE_OK;
-	if (!check_items(r, d) || !check_place(r, d) || !check_joined_on(r, d, r->subject_id) ||
+	if (!check_items(r, d))
+		return false;
+	if (submit) {
+		/* The fields of items not chosen are dropped, as 会籍变更 drops 转入单位 for the
+		 * reasons without one. */
+		if (!item_chosen(d, "org")) {
+			static const char *const place[] = {"unit_id", "unit_name", "district_code",
+							    "street_code"};
+			for (size_t i = 0; i < sizeof(place) / sizeof(place[0]); i++)
+				json_object_del(d, place[i]);
+		}
+		if (!item_chosen(d, "joined_on"))
+			json_object_del(d, "joined_on");
+		if (!item_chosen(d, "member_no"))
+			json_object_del(d, "member_no");
+	}
+	if (!check_place(r, d) || !check_joined_on(r, d, r->subject_id) ||
 	    !check_member_no(r, d, member ? m.id : 0, submit))
 		return false;
 	if (!plain_text(d, "explanation", 200))
@@ -430,23 +448,10 @@ static bool correction_check(http_request *r, json_t *d, bool submit)
 		return true;
 	if (!member)
 		return bad(r, "data.items", "您当前没有有效会籍，不能办理信息变更");
-	/* Fields of items not chosen are dropped, as 会籍变更 drops 转入单位 for other reasons. */
-	if (!item_chosen(d, "org")) {
-		static const char *const place[] = {"unit_id", "unit_name", "district_code",
-						    "street_code"};
-		for (size_t i = 0; i < sizeof(place) / sizeof(place[0]); i++)
-			json_object_del(d, place[i]);
-	}
-	if (!item_chosen(d, "joined_on"))
-		json_object_del(d, "joined_on");
-	if (!item_chosen(d, "member_no"))
-		json_object_del(d, "member_no");
 	const char *keys[6], *labels[6];
 	size_t n = 0;
-	if (!json_array_size(json_object_get(d, "items"))) {
-		keys[n] = "items";
-		labels[n++] = "变更项目";
-	}
+	keys[n] = "items";
+	labels[n++] = "变更项目";
 	if (item_chosen(d, "org")) {
 		keys[n] = "district_code";
 		labels[n++] = "工作单位所在区";

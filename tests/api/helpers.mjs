@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { binary, sleep } from '../lib/server.mjs';
-import { Client } from '../lib/client.mjs';
+import { Client, staffClient } from '../lib/client.mjs';
 
 export { binary, sleep };
 
@@ -129,6 +129,17 @@ export function addStaff(srv, { role = 'reviewer', phone, name = '王审核', or
   return r;
 }
 
+// A staff account added with the CLI and logged in (through staffClient); .staff is its object.
+export async function newStaff(srv, role, org, name) {
+  const phone = freshPhone('15');
+  const r = addStaff(srv, { role, phone, name, org });
+  assert.equal(r.status, 0, 'user add: ' + r.stderr);
+  const { client, response } = await staffClient(srv, { phone, password: 'Passw0rdXyz1' });
+  assert.equal(response.status, 200, response.text);
+  client.staff = response.body.staff;
+  return client;
+}
+
 // --- the database, read directly (SQLite or PostgreSQL) -------------------------------------
 export function dbQuery(srv, sql) {
   let r;
@@ -176,5 +187,28 @@ export function raw(srv, { method = 'POST', path, headers = {}, body, chunks }) 
     } else {
       req.end(body);
     }
+  });
+}
+
+// POST with "Expect: 100-continue": the body is sent only if the server asks for it.
+export function postExpectContinue(srv, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(srv.url + path, {
+      method: 'POST', agent: false,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' },
+    }, (res) => {
+      const parts = [];
+      res.on('data', (c) => parts.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8');
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, text, body: json, headers: h, continued: req.continued });
+      });
+    });
+    req.on('continue', () => { req.continued = true; req.end(body); });
+    req.on('error', reject);
   });
 }
