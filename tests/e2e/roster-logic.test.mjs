@@ -13,6 +13,7 @@ import {
   checkRecordForm,
   emptyRecordErrors,
   emptyRecordForm,
+  openLine,
   recordData,
   recordFormFrom,
   recordRows,
@@ -145,5 +146,10 @@ test('kinds: paths, steps, breadcrumbs, states, the import report', () => {
   const r = rosterReport({ rows: '2', valid: 1, errors: [{ line: 3, field: 'id_number', message: '…' }] });
   assert.equal(r.rows, 2);
   assert.equal(r.errors.length, 1);
+  assert.equal(r.errorCount, 1, 'counted from the list when error_count is missing');
   assert.deepEqual(r.flagged, []);
+  assert.equal(rosterReport({ errors: [], error_count: 700, claims: 2 }).errorCount, 700);
+  assert.equal(rosterReport({ claims: 2 }).claims, 2);
+  assert.equal(openLine({ id: 1, ref: 'XB1', kind: 'correction', status: 'submitted' }, kindInfo('correction').noun), '您有一件信息变更申请（XB1，已递交）正在办理，可在“我的办事”中查看。');
+  assert.equal(openLine(null, ''), '');
 });

@@ -181,6 +181,9 @@ test('PC: roster import with a line error, a rostered worker registers, files a 
   await expectPath(page, `/pc/affairs/${appId}`);
   await page.getByText('变更后入会日期').waitFor();
   await page.getByText('2016-05-20', { exact: true }).waitFor();
+  // While it is open, 信息核实与登记 says so.
+  await page.goto(`${srv.url}/pc/verification`);
+  await page.getByText(`您有一件信息变更申请（${ref}，已递交）正在办理`).waitFor();
 
   // --- The union's reviewer approves ----------------------------------------------------------
   const reviewContext = await desktop();
@@ -206,6 +209,8 @@ test('PC: roster import with a line error, a rostered worker registers, files a 
   // --- The worker's record shows the new date ------------------------------------------------
   await page.goto(`${srv.url}/pc/verification`);
   await page.getByTestId('member-record').getByText('2016-05-20', { exact: true }).waitFor();
+  await page.getByTestId('verification-state').getByText('已核实').waitFor();
+  await page.getByRole('button', { name: '申请信息变更' }).waitFor();
   assert.equal(await page.getByTestId('member-record').getByText('2015-03-01').count(), 0);
   await page.screenshot({ path: screenshotPath('pc-verification-corrected.png'), fullPage: true });
 

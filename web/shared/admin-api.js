@@ -38,8 +38,8 @@ export const admin = {
   rosters: (filters = {}) => api.get(`${A}/rosters${query(filters)}`),
   // filters: { status: open | resolved, page }
   rosterConflicts: (filters = {}) => api.get(`${A}/roster-conflicts${query(filters)}`),
-  resolveRosterConflict: (conflictId, keepEntryId) =>
-    api.post(`${A}/roster-conflicts/${id(conflictId)}/resolve`, { keep_entry_id: keepEntryId }),
+  // keep: { keep_entry_id } (a roster row) or { keep_membership_id } (a current membership).
+  resolveRosterConflict: (conflictId, keep) => api.post(`${A}/roster-conflicts/${id(conflictId)}/resolve`, keep),
 };
 
 // A POST whose error answer carries more than ApiError keeps (must_move's counts): the same

@@ -3,7 +3,7 @@
 // (`registration`) forms — their checks, the `data` sent, server errors on their fields — the
 // rows of their detail pages (and of 会员信息认领 `claim`), and the labels of the back office's
 // offline rosters. The server has the last word on every rule.
-import { applyFormError, fillForm, orgName } from './applications.js';
+import { applyFormError, fillForm, orgName, statusLabel } from './applications.js';
 
 // GET /verification `state` → what the 信息核实与登记 page says.
 export const VERIFICATION_STATES = {
@@ -33,6 +33,13 @@ export const VERIFICATION_STATES = {
     text: '您的身份证号出现在不止一个工会的会员花名册中，上级工会正在核对处理，处理完成后即可在此核实您的会员信息，请耐心等待。',
   },
 };
+
+// The line about the open claim, registration or correction of GET /verification (`noun`: the
+// kind's name, shared/kinds.js).
+export function openLine(open, noun, { h5 = false } = {}) {
+  if (!open) return '';
+  return `您有一件${noun}（${open.ref || '暂存'}，${statusLabel(open.status, { h5 })}）正在办理，可在“我的办事”中查看。`;
+}
 
 export function verificationState(state) {
   return VERIFICATION_STATES[state] || VERIFICATION_STATES.none;
@@ -300,7 +307,8 @@ export function rosterFieldLabel(field) {
   return ROSTER_FIELD_LABELS[field] || field || '';
 }
 
-// The import answer (200/201, or a 422's `error.details`) with its lists always present.
+// The import answer (200/201, or a 422's `error.details`) with its lists always present;
+// `linked` / `claims`: accounts linked at once, or asked to claim the entry (another phone).
 export function rosterReport(body) {
   const b = body && typeof body === 'object' ? body : {};
   return {
@@ -310,8 +318,11 @@ export function rosterReport(body) {
     converted: Number(b.converted) || 0,
     imported: Number(b.imported) || 0,
     linked: Number(b.linked) || 0,
+    claims: Number(b.claims) || 0,
     batchId: b.batch_id ?? null,
     errors: Array.isArray(b.errors) ? b.errors : [],
+    // `errors` lists the first 500; `error_count` counts them all.
+    errorCount: Number(b.error_count) || (Array.isArray(b.errors) ? b.errors.length : 0),
     flagged: Array.isArray(b.flagged) ? b.flagged : [],
   };
 }

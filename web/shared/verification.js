@@ -1,5 +1,6 @@
 // 信息核实与登记 for the PC site and the H5 site: the page that shows the member record the
-// union imported (GET /verification) with 【确认无误】, and the 信息变更 (`correction`) and
+// union imported (GET /verification) with 【确认无误】 and the open claim, registration or
+// correction (`open`), and the 信息变更 (`correction`) and
 // 信息登记 (`registration`) forms on the application engine's form (join.js).
 import { reactive } from 'vue';
 import { loadInto, useApplicationForm } from './join.js';
@@ -7,7 +8,7 @@ import { worker } from './worker.js';
 import { applyRecordError, checkRecordForm, emptyRecordErrors, emptyRecordForm, recordData, recordFormFrom } from './verification-form.js';
 
 export function useVerification({ notify }) {
-  const state = reactive({ loading: true, error: '', state: '', record: null, canRegister: false, busy: false });
+  const state = reactive({ loading: true, error: '', state: '', record: null, canRegister: false, open: null, busy: false });
 
   const load = () =>
     loadInto(state, async () => {
@@ -15,6 +16,7 @@ export function useVerification({ notify }) {
       state.state = res.state || 'none';
       state.record = res.record || null;
       state.canRegister = !!res.can_register;
+      state.open = res.open_application || null;
     });
 
   // 【确认无误】: the record is right as it stands.
