@@ -132,6 +132,7 @@ test('PC: roster import with a line error, a rostered worker registers, files a 
   const dialog = page.getByRole('dialog').filter({ hasText: '信息核实' });
   await dialog.getByText('请核实您的会员信息。').waitFor();
   assert.equal(await page.getByRole('dialog').filter({ hasText: '温馨提醒' }).count(), 0, 'no 温馨提醒 for a rostered member');
+  await page.waitForTimeout(400); // the dialog's fade-in, for the screenshot
   await page.screenshot({ path: screenshotPath('pc-verify-dialog.png') });
   await dialog.getByRole('button', { name: '去核实' }).click();
 
