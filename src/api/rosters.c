@@ -31,8 +31,7 @@ enum {
 	ROSTER_MAX_ROWS = 20000,
 	ROSTER_MAX_ERRORS = 500,
 	ROSTER_PAGE = 20,
-	ORG_DEPTH_MAX = 32,
-	PARTIES_MAX = 16,
+	PARTIES_MAX = 8, /* one person in more rosters than this is not credible */
 };
 
 static const char *status_name(roster_status s)
@@ -58,31 +57,6 @@ void roster_date_of(int64_t t, char out[11])
 	out[10] = '\0';
 }
 
-/* ---- the lowest common ancestor of organisations ---- */
-
-/* The organisation and its ancestors, itself first. */
-static int org_chain(http_request *r, int64_t id, int64_t *out)
-{
-	int n = 0;
-	org_row o;
-	while (id && n < ORG_DEPTH_MAX && store_org_get(r->db, id, &o) == STORE_OK) {
-		out[n++] = id;
-		id = o.parent_id;
-	}
-	return n;
-}
-
-static int64_t org_lca(http_request *r, int64_t a, int64_t b)
-{
-	int64_t ca[ORG_DEPTH_MAX], cb[ORG_DEPTH_MAX];
-	int na = org_chain(r, a, ca), nb = org_chain(r, b, cb);
-	for (int i = 0; i < nb; i++)
-		for (int j = 0; j < na; j++)
-			if (cb[i] == ca[j])
-				return cb[i];
-	return 0;
-}
-
 /* ---- flagging ---- */
 
 bool roster_flag(http_request *r, const unsigned char idx[CRYPTO_HASH_LEN], const char *id_masked,
@@ -90,8 +64,6 @@ bool roster_flag(http_request *r, const unsigned char idx[CRYPTO_HASH_LEN], cons
 {
 	roster_conflict_row k;
 	int64_t now = clock_now(), ancestor = 0, conflict_id = 0;
-	if (!roster_lock(r))
-		return false;
 	store_rc rc = store_conflict_open_of(r->db, idx, &k);
 	if (rc == STORE_ERR)
 		return false;
@@ -99,8 +71,12 @@ bool roster_flag(http_request *r, const unsigned char idx[CRYPTO_HASH_LEN], cons
 		conflict_id = k.id;
 		ancestor = k.ancestor_org_id;
 	}
-	for (int i = 0; i < n; i++)
-		ancestor = ancestor ? org_lca(r, ancestor, parties[i].org_id) : parties[i].org_id;
+	for (int i = 0; i < n; i++) {
+		if (!ancestor)
+			ancestor = parties[i].org_id;
+		else if (store_org_lca(r->db, ancestor, parties[i].org_id, &ancestor) != STORE_OK)
+			return false;
+	}
 	if (!ancestor)
 		return false;
 	if (!conflict_id) {
@@ -115,7 +91,7 @@ bool roster_flag(http_request *r, const unsigned char idx[CRYPTO_HASH_LEN], cons
 					    parties[i].membership_id) != STORE_OK)
 			return false;
 		roster_entry_row e;
-		if (!parties[i].entry_id)
+		if (!parties[i].entry_id || parties[i].flagged)
 			continue;
 		if (store_roster_entry_get(r->db, parties[i].entry_id, &e) != STORE_OK)
 			return false;
@@ -168,8 +144,6 @@ bool roster_link_entry(http_request *r, roster_entry_row *e, const account_row *
 	*out = LINK_NONE;
 	if (strcmp(e->status, status_name(ROSTER_UNLINKED)) != 0)
 		return true;
-	if (!roster_lock(r))
-		return false;
 	membership_row m;
 	store_rc rc = store_membership_current(r->db, w->id, &m);
 	if (rc == STORE_ERR)
@@ -184,7 +158,7 @@ bool roster_link_entry(http_request *r, roster_entry_row *e, const account_row *
 		return rc != STORE_ERR;
 	}
 	if (rc == STORE_OK) {
-		roster_party p[2] = {{e->id, 0, e->org_id}, {0, m.id, m.org_id}};
+		roster_party p[2] = {{e->id, 0, e->org_id, false}, {0, m.id, m.org_id, false}};
 		*out = LINK_FLAGGED;
 		return roster_flag(r, e->id_index, e->id_masked, p, 2);
 	}
@@ -210,7 +184,10 @@ bool roster_link_worker(http_request *r, const account_row *w)
 		return false;
 	for (int i = 0; i < n; i++) {
 		link_result done;
-		if (!roster_link_entry(r, &es[i], w, &done))
+		if (strcmp(es[i].status, status_name(ROSTER_UNLINKED)) != 0)
+			continue;
+		/* Most logins find nothing to link and take no lock. */
+		if (!roster_lock(r) || !roster_link_entry(r, &es[i], w, &done))
 			return false;
 	}
 	return true;
@@ -227,7 +204,6 @@ typedef struct roster_line {
 	int nparties;
 	roster_party parties[PARTIES_MAX];
 	int64_t other_org_id;
-	char other_org_name[256];
 } roster_line;
 
 typedef struct import_report {
@@ -430,12 +406,13 @@ static void check_file_duplicates(roster_line *ls, int n, import_report *rep)
 	free(order);
 }
 
-/* What the database says of one line: already here (an error), elsewhere (flagged). */
-static bool check_database(http_request *r, int64_t org_id, roster_line *l, import_report *rep)
+/* What the database says of one line: already here (an error), elsewhere (flagged). es is
+ * the caller's scratch space for PARTIES_MAX entries. */
+static bool check_database(http_request *r, int64_t org_id, roster_line *l, roster_entry_row *es,
+			   import_report *rep)
 {
 	if (l->id_ok) {
 		crypto_blind_index(ID_INDEX_DOMAIN, l->id.number, l->idx);
-		roster_entry_row *es = arena_alloc(&r->mem, sizeof(roster_entry_row) * PARTIES_MAX);
 		int n = 0;
 		membership_row m;
 		if (store_roster_entries_by_index(r->db, l->idx, es, PARTIES_MAX, &n) != STORE_OK)
@@ -446,12 +423,7 @@ static bool check_database(http_request *r, int64_t org_id, roster_line *l, impo
 				l->bad = true;
 			} else if (strcmp(es[i].status, status_name(ROSTER_LINKED)) != 0 &&
 				   l->nparties < PARTIES_MAX - 1) {
-				l->parties[l->nparties++] = (roster_party){es[i].id, 0, es[i].org_id};
-				if (!l->other_org_id) {
-					l->other_org_id = es[i].org_id;
-					snprintf(l->other_org_name, sizeof(l->other_org_name), "%s",
-						 es[i].org_name);
-				}
+				l->parties[l->nparties++] = (roster_party){es[i].id, 0, es[i].org_id, false};
 			}
 		}
 		store_rc rc = store_membership_by_id_index(r->db, l->idx, &m);
@@ -461,13 +433,10 @@ static bool check_database(http_request *r, int64_t org_id, roster_line *l, impo
 			report_error(rep, l->line, "id_number", "该职工已是本组织的会员");
 			l->bad = true;
 		} else if (rc == STORE_OK && l->nparties < PARTIES_MAX - 1) {
-			l->parties[l->nparties++] = (roster_party){0, m.id, m.org_id};
-			if (!l->other_org_id) {
-				l->other_org_id = m.org_id;
-				snprintf(l->other_org_name, sizeof(l->other_org_name), "%s", m.org_name);
-			}
+			l->parties[l->nparties++] = (roster_party){0, m.id, m.org_id, false};
 		}
 		l->flagged = l->nparties > 0;
+		l->other_org_id = l->flagged ? l->parties[0].org_id : 0;
 	}
 	if (l->member_no[0]) {
 		int64_t mid, eid;
@@ -500,7 +469,7 @@ static bool import_line(http_request *r, int64_t org_id, int64_t batch_id, roste
 	if (store_roster_entry_add(r->db, &n, clock_now(), &id) != STORE_OK)
 		return false; /* checked under the lock: a conflict cannot happen */
 	if (l->flagged) {
-		l->parties[l->nparties++] = (roster_party){id, 0, org_id};
+		l->parties[l->nparties++] = (roster_party){id, 0, org_id, true};
 		return roster_flag(r, l->idx, masked, l->parties, l->nparties);
 	}
 	account_row w;
@@ -617,8 +586,9 @@ void h_admin_roster_import(http_request *r)
 	 * in one read transaction. */
 	store_rc rc = db_begin(r->db, !dry_run) == DB_OK && (dry_run || roster_lock(r)) ? STORE_OK
 										       : STORE_ERR;
+	roster_entry_row *scratch = arena_alloc(&r->mem, sizeof(roster_entry_row) * PARTIES_MAX);
 	for (int i = 0; rc == STORE_OK && ok && i < n; i++)
-		if (!check_database(r, org.id, &ls[i], &rep))
+		if (!check_database(r, org.id, &ls[i], scratch, &rep))
 			rc = STORE_ERR;
 	rep.rows = n;
 	for (int i = 0; i < n; i++) {
@@ -626,12 +596,14 @@ void h_admin_roster_import(http_request *r)
 		rep.converted += ls[i].converted && !ls[i].bad;
 		if (ls[i].flagged && !ls[i].bad) {
 			char masked[19];
+			org_row other = {0};
 			domain_idcard_mask(ls[i].id.number, masked);
+			store_org_get(r->db, ls[i].other_org_id, &other);
 			json_array_append_new(rep.flagged,
 					      json_pack("{s:i, s:s, s:{s:I, s:s}}", "line", ls[i].line,
 							"id_masked", masked, "other_org", "id",
 							(json_int_t)ls[i].other_org_id, "name",
-							ls[i].other_org_name));
+							other.name));
 		}
 	}
 	bool invalid = rc == STORE_OK && (rep.nerrors > 0 || !ok);
@@ -769,10 +741,10 @@ void h_admin_rosters_export(http_request *r)
 	roster_entry_row *rows = xcalloc(BATCH, sizeof(roster_entry_row));
 	buf b = {0};
 	buf_puts(&b, "\xEF\xBB\xBF姓名,身份证号,手机号,入会日期,会员编号,所属工会,状态,导入批次\r\n");
-	int64_t total = 0, written = 0;
-	for (int offset = 0; offset < MAX_ROWS; offset += BATCH) {
+	int64_t written = 0;
+	for (int done = 0; done < MAX_ROWS; done += BATCH) {
 		int n = 0;
-		if (store_roster_list(r->db, &f, offset, BATCH, rows, &n, &total) != STORE_OK) {
+		if (store_roster_list(r->db, &f, 0, BATCH, rows, &n, NULL) != STORE_OK) {
 			free(rows);
 			buf_free(&b);
 			api_fail(r, ERR_UNAVAILABLE, NULL);
@@ -793,6 +765,8 @@ void h_admin_rosters_export(http_request *r)
 			json_decref(e);
 			written++;
 		}
+		if (n)
+			f.after_id = rows[n - 1].id;
 		if (n < BATCH)
 			break;
 	}

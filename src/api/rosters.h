@@ -1,7 +1,8 @@
 /* rosters.h — offline rosters between the back office (rosters.c) and the worker side
  * (verification.c, login.c): linking an account to its roster entry, flagging the same person
  * in two organisations, and the 会员信息认领 the system opens for another phone. Every function
- * runs inside the caller's write transaction and holds the roster lock while it writes. */
+ * runs inside the caller's write transaction; all but roster_link_worker (which takes it when
+ * it has something to link) expect the caller to hold the roster lock. */
 #ifndef GONGHUI_API_ROSTERS_H
 #define GONGHUI_API_ROSTERS_H
 #include <stdbool.h>
@@ -33,6 +34,7 @@ store_rc roster_membership_from(http_request *r, roster_entry_row *e, int64_t wo
 /* One side of a conflict: a roster entry or a current membership, and its organisation. */
 typedef struct roster_party {
 	int64_t entry_id, membership_id, org_id;
+	bool flagged; /* an entry written as flagged already (the imported line itself) */
 } roster_party;
 /* Flags the parties (the person with this ID number) to their lowest common ancestor, in the
  * person's open conflict (made if there is none). Entries become flagged; an open claim on one

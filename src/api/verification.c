@@ -18,6 +18,7 @@
 #include "domain/phone.h"
 #include "domain/roster.h"
 #include "security/crypto.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
 
@@ -403,8 +404,9 @@ static bool correction_changes(http_request *r, json_t *d, const membership_row 
 	char day[11];
 	roster_date_of(m->joined_at, day);
 	int64_t org_id = 0, unit_id = 0;
-	if (item_chosen(d, "org") && org_of_place(r, d, &org_id, &unit_id) && org_id == m->org_id &&
-	    unit_id == m->unit_id)
+	if (item_chosen(d, "org") && !org_of_place(r, d, &org_id, &unit_id))
+		return bad(r, "data.street_code", "找不到所填单位或镇街的工会组织，请检查工作单位所在地");
+	if (item_chosen(d, "org") && org_id == m->org_id && unit_id == m->unit_id)
 		return bad(r, "data.street_code", "所填单位和所在地对应的工会与当前所属工会相同");
 	if (item_chosen(d, "joined_on") &&
 	    strcmp(json_string_value(json_object_get(d, "joined_on")), day) == 0)
@@ -799,36 +801,40 @@ bool claim_open(http_request *r, roster_entry_row *e, const account_row *w)
 		     .status = domain_app_status_name(APP_DRAFT), .data = text,
 		     .request_id = request_id, .ref_prefix = domain_app_kind_prefix(APP_KIND_CLAIM)};
 	int64_t id = 0, now = clock_now();
-	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
+	/* On the heap, not the arena: an import may open thousands. */
+	app_row *a = xcalloc(1, sizeof(app_row));
 	store_rc rc = store_app_create(r->db, &n, now, &id);
 	free(text);
-	if (rc == STORE_CONFLICT) /* an open claim already (cannot be another entry's) */
-		return true;
 	app_change ch = {.org_id = e->org_id};
-	if (rc != STORE_OK || store_app_get(r->db, id, a) != STORE_OK ||
-	    app_apply(r, a, ACT_SUBMIT, &ch, "system", "系统") != STORE_OK)
-		return false;
-	snprintf(e->status, sizeof(e->status), "%s", domain_roster_status_name(ROSTER_CLAIM));
-	e->worker_id = w->id;
-	e->application_id = id;
-	return store_roster_entry_set(r->db, e, domain_roster_status_name(ROSTER_UNLINKED), now) ==
-		       STORE_OK &&
-	       store_audit(r->db, "system", 0, "roster.claim", a->ref, r->client,
-			   arena_printf(&r->mem, "roster entry %lld, worker %lld", (long long)e->id,
-					(long long)w->id),
-			   now) == STORE_OK;
+	bool ok = rc == STORE_CONFLICT; /* an open claim already (cannot be another entry's) */
+	if (rc == STORE_OK && store_app_get(r->db, id, a) == STORE_OK &&
+	    app_apply(r, a, ACT_SUBMIT, &ch, "system", "系统") == STORE_OK) {
+		char detail[96];
+		snprintf(e->status, sizeof(e->status), "%s", domain_roster_status_name(ROSTER_CLAIM));
+		e->worker_id = w->id;
+		e->application_id = id;
+		snprintf(detail, sizeof(detail), "roster entry %lld, worker %lld", (long long)e->id,
+			 (long long)w->id);
+		ok = store_roster_entry_set(r->db, e, domain_roster_status_name(ROSTER_UNLINKED),
+					    now) == STORE_OK &&
+		     store_audit(r->db, "system", 0, "roster.claim", a->ref, r->client, detail, now) ==
+			     STORE_OK;
+	}
+	free(a);
+	return ok;
 }
 
 bool claim_close(http_request *r, int64_t application_id, const char *reason)
 {
-	app_row *a = arena_alloc(&r->mem, sizeof(app_row));
+	app_row *a = xcalloc(1, sizeof(app_row));
 	app_status st;
-	if (!application_id || store_app_get(r->db, application_id, a) != STORE_OK)
-		return application_id == 0;
-	if (!domain_app_status_parse(a->status, &st) || !domain_app_open(st))
-		return true;
 	app_change ch = {.reason = reason};
-	return app_apply(r, a, ACT_REJECT, &ch, "system", "系统") == STORE_OK;
+	bool ok = !application_id;
+	if (application_id && store_app_get(r->db, application_id, a) == STORE_OK)
+		ok = !domain_app_status_parse(a->status, &st) || !domain_app_open(st) ||
+		     app_apply(r, a, ACT_REJECT, &ch, "system", "系统") == STORE_OK;
+	free(a);
+	return ok;
 }
 
 static bool claim_eligible(http_request *r, const char **reason)

@@ -95,7 +95,15 @@ store_rc store_org_deactivate(db_conn *c, int64_t id, int64_t move_to, const cha
 		    db_exec(c,
 			    "UPDATE application SET org_id = ?, updated_at = ?, version = version + 1 "
 			    "WHERE org_id = ? AND open_kind IS NOT NULL",
-			    DB_ARGS(DB_INT(move_to), DB_INT(now), DB_INT(id))) != DB_OK)
+			    DB_ARGS(DB_INT(move_to), DB_INT(now), DB_INT(id))) != DB_OK ||
+		    /* Offline roster members not yet linked go along, unless the receiver has the
+		     * person in its own roster already; flagged ones wait for their conflict. */
+		    db_exec(c,
+			    "UPDATE roster_entry SET org_id = ?, updated_at = ? WHERE org_id = ? AND "
+			    "status IN ('unlinked', 'claim') AND NOT EXISTS (SELECT 1 FROM roster_entry x "
+			    "WHERE x.org_id = ? AND x.id_index = roster_entry.id_index AND "
+			    "x.status <> 'set_aside')",
+			    DB_ARGS(DB_INT(move_to), DB_INT(now), DB_INT(id), DB_INT(move_to))) != DB_OK)
 			return STORE_ERR;
 	}
 	/* Its units have no union any more (with or without move_to): their workers' joins go

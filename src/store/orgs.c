@@ -125,3 +125,28 @@ store_rc store_org_notice_add(db_conn *c, int64_t org_id, const char *text, cons
 		       ? STORE_OK
 		       : STORE_ERR;
 }
+
+store_rc store_org_lca(db_conn *c, int64_t a, int64_t b, int64_t *out)
+{
+	db_rows *r;
+	*out = 0;
+	if (a == b) {
+		*out = a;
+		return STORE_OK;
+	}
+	/* Both ancestor chains (each organisation first, depth 0), the nearest one they share. */
+	if (db_query(c, &r,
+		     "WITH RECURSIVE up(id, parent, depth, start) AS ("
+		     "SELECT id, parent_id, 0, id FROM org WHERE id IN (?, ?) UNION ALL "
+		     "SELECT o.id, o.parent_id, up.depth + 1, up.start FROM org o "
+		     "JOIN up ON o.id = up.parent WHERE up.depth < 64) "
+		     "SELECT id FROM up GROUP BY id HAVING COUNT(DISTINCT start) = 2 "
+		     "ORDER BY MIN(depth) LIMIT 1",
+		     DB_ARGS(DB_INT(a), DB_INT(b))))
+		return STORE_ERR;
+	int rc = db_next(r);
+	if (rc == DB_ROW)
+		*out = db_int(r, 0);
+	db_done(r);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOTFOUND : STORE_ERR;
+}

@@ -165,7 +165,7 @@ store_rc store_member_no_holders(db_conn *c, const char *member_no, int64_t *mem
 #define ROSTER_WHERE                                                                               \
 	"WHERE e.org_id IN (SELECT id FROM sub) AND (? = '' OR e.status = ?) "                     \
 	"AND (? = '' OR e.name LIKE ? ESCAPE '!' OR e.member_no = ?) AND (? = '' OR e.phone = ?) " \
-	"AND (? = 0 OR e.id_index = ?) "
+	"AND (? = 0 OR e.id_index = ?) AND e.id > ? "
 
 store_rc store_roster_list(db_conn *c, const roster_filter *f, int offset, int limit,
 			   roster_entry_row *out, int *n, int64_t *total)
@@ -188,18 +188,21 @@ store_rc store_roster_list(db_conn *c, const roster_filter *f, int offset, int l
 			DB_TEXT(q),		DB_TEXT(like),		     DB_TEXT(q),
 			DB_TEXT(phone),		DB_TEXT(phone),		     DB_INT(f->id_index != NULL),
 			DB_BLOB(f->id_index ? f->id_index : none, CRYPTO_HASH_LEN),
-			DB_INT(limit),		DB_INT(offset)};
+			DB_INT(f->after_id),	DB_INT(limit),		     DB_INT(offset)};
 	db_rows *r;
-	*total = 0;
-	if (db_query(c, &r, SUBTREE "SELECT COUNT(*) FROM roster_entry e " ROSTER_WHERE, p, 10))
-		return STORE_ERR;
-	if (db_next(r) == DB_ROW)
-		*total = db_int(r, 0);
-	db_done(r);
+	if (total) {
+		*total = 0;
+		if (db_query(c, &r, SUBTREE "SELECT COUNT(*) FROM roster_entry e " ROSTER_WHERE, p,
+			     11))
+			return STORE_ERR;
+		if (db_next(r) == DB_ROW)
+			*total = db_int(r, 0);
+		db_done(r);
+	}
 	return read_entries(c,
 			    SUBTREE "SELECT " ENTRY_COLS ENTRY_FROM ROSTER_WHERE
 				    "ORDER BY e.id LIMIT ? OFFSET ?",
-			    p, 12, out, limit, n);
+			    p, 13, out, limit, n);
 }
 
 /* ---- conflicts ---- */

@@ -162,6 +162,8 @@ typedef struct org_row {
 store_rc store_org_create(db_conn *c, const org_row *o, int64_t now, int64_t *id);
 store_rc store_org_by_code(db_conn *c, const char *code, org_row *out);
 store_rc store_org_get(db_conn *c, int64_t id, org_row *out);
+/* The lowest common ancestor of two organisations (itself when they are one). */
+store_rc store_org_lca(db_conn *c, int64_t a, int64_t b, int64_t *out);
 
 typedef struct unit_new {
 	const char *name, *credit_code, *district_code, *street_code, *address;
@@ -362,11 +364,13 @@ store_rc store_member_no_holders(db_conn *c, const char *member_no, int64_t *mem
 
 typedef struct roster_filter {
 	int64_t root;                   /* the organisation and its subtree */
+	int64_t after_id;               /* entries after this id (keyset paging); 0: from the start */
 	const char *status;             /* NULL: all */
 	const char *q;                  /* part of the name, or the member number; NULL: none */
 	const char *phone;              /* exact; NULL: none */
 	const unsigned char *id_index;  /* exact ID number; NULL: none */
 } roster_filter;
+/* Entries in id order; total (may be NULL: not counted) gets their number. */
 store_rc store_roster_list(db_conn *c, const roster_filter *f, int offset, int limit,
 			   roster_entry_row *out, int *n, int64_t *total);
 
@@ -480,8 +484,8 @@ store_rc store_org_update(db_conn *c, int64_t id, const char *name, int64_t pare
 /* What still hangs on an organisation: current members, open applications, active children. */
 store_rc store_org_load(db_conn *c, int64_t id, int64_t *members, int64_t *open_apps,
 			int64_t *children);
-/* Moves current memberships (recording history) and open applications to another
- * organisation, then marks the organisation inactive. */
+/* Moves current memberships (recording history), open applications and roster entries not yet
+ * linked to another organisation, then marks the organisation inactive. */
 store_rc store_org_deactivate(db_conn *c, int64_t id, int64_t move_to, const char *note,
 			      int64_t now);
 

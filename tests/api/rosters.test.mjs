@@ -551,6 +551,19 @@ test('a roster entry against a current membership elsewhere: flagged with the me
   assert.equal(v.record.org.id, ORG['350205001']);
 });
 
+test('a union deactivated with its members moved takes its unlinked roster entries along', async () => {
+  const org = await S.admin.post(`${A}/orgs`, { parent_id: ORG['350203007'], name: '名册停用工会', kind: 'grassroots' });
+  assert.equal(org.status, 201, org.text);
+  ORG[org.body.org.code] = org.body.org.id;
+  const id = birthId();
+  await imported(S.admin, org.body.org.code, [['梁停用', id, freshPhone(), '2012-02-02', '']]);
+  const d = await S.admin.post(`${A}/orgs/${org.body.org.id}/deactivate`, { move_to: ORG['350203005'] });
+  assert.equal(d.status, 200, d.text);
+  const e = await entryOf(S.admin, id);
+  assert.equal(e.org.id, ORG['350203005']);
+  assert.equal(e.status, 'unlinked');
+});
+
 // ---- list and export -----------------------------------------------------------------------
 
 test('list and export are masked; search by name, member number, phone and full ID number; the export is audit-logged', async () => {
