@@ -2,10 +2,22 @@
 // union imported (GET /verification) with 【确认无误】 and the open claim, registration or
 // correction (`open`), and the 信息变更 (`correction`) and
 // 信息登记 (`registration`) forms on the application engine's form (join.js).
-import { reactive } from 'vue';
+import { computed, onMounted, reactive } from 'vue';
 import { loadInto, useApplicationForm } from './join.js';
+import { kindInfo } from './kinds.js';
+import { useFormPage } from './steps.js';
 import { worker } from './worker.js';
-import { applyRecordError, checkRecordForm, emptyRecordErrors, emptyRecordForm, recordData, recordFormFrom } from './verification-form.js';
+import {
+  applyRecordError,
+  checkRecordForm,
+  emptyRecordErrors,
+  emptyRecordForm,
+  openLine,
+  recordData,
+  recordFormFrom,
+  recordRows,
+  verificationState,
+} from './verification-form.js';
 
 export function useVerification({ notify }) {
   const state = reactive({ loading: true, error: '', state: '', record: null, canRegister: false, open: null, busy: false });
@@ -80,4 +92,28 @@ export function useRecordForm({ kind, ...options }) {
   }
 
   return { ...flow, asks, setItems, setUnitMode };
+}
+
+// The 信息核实与登记 page of either site: the state's words, the record's rows, the line about
+// an open application (`h5`: the H5 status labels) and 【确认无误】 after the site's `confirm`.
+export function useVerificationPage({ notify, confirm, h5 = false }) {
+  const v = reactive(useVerification({ notify }));
+  onMounted(v.load);
+
+  async function confirmRecord() {
+    if (await confirm({ title: '确认无误', message: '确认以上会员信息准确无误？', action: '确认无误', type: 'success' })) await v.confirm();
+  }
+
+  return {
+    v,
+    text: computed(() => verificationState(v.state.state)),
+    rows: computed(() => recordRows(v.state.record)),
+    openText: computed(() => (v.state.open ? openLine(v.state.open, kindInfo(v.state.open.kind).noun, { h5 }) : '')),
+    confirmRecord,
+  };
+}
+
+// The 信息变更 or 信息登记 form page of either site (the kind from the route).
+export function useRecordPage(kind, notify) {
+  return { info: kindInfo(kind), correction: kind === 'correction', ...useFormPage(useRecordForm, kind, notify, { kind }) };
 }
