@@ -411,6 +411,22 @@ test('same ID number, another phone → a 会员信息认领 by the system; appr
   assert.equal(hist[0].application_ref, claim.ref);
 });
 
+test('an account made after the import with another phone: the claim opens at 信息完善', async () => {
+  const id = birthId();
+  await imported(S.admin, '350203005', [['卫后注册', id, freshPhone(), '2012-12-12', '']]);
+  const w = await worker({ idNumber: id, name: '卫后注册' });
+  assert.equal(w.user.is_member, false);
+  const v = await verification(w.client);
+  assert.equal(v.state, 'claim_pending');
+  assert.equal(v.open_application.kind, 'claim');
+  const d = (await w.client.get(`/api/v1/applications/${v.open_application.id}`)).body.application;
+  assert.equal(d.org.id, ORG['350203005']);
+  assert.equal((await entryOf(S.admin, id)).status, 'claim');
+  // Logging in again opens no second claim.
+  await passwordLogin(w.phone, w.password);
+  assert.equal((await affairsOf(w.client)).filter((x) => x.kind === 'claim').length, 1);
+});
+
 test('a rejected claim: the entry waits again, no new claim at the next login; with the roster phone bound, SMS login links it', async () => {
   const w = await worker({ idNumber: birthId(), name: '冯驳回' });
   const rosterPhone = freshPhone();
