@@ -109,18 +109,34 @@ export async function bankUnit(client) {
   return unit;
 }
 
-// A reviewer of the organisation `org` (its code), made by `gonghui user add`.
-export async function addReviewer(srv, org, name = '王审核') {
+// A staff member of the organisation `org` (its code) with `role` (reviewer, org_admin,
+// platform_admin), made by `gonghui user add`.
+export async function addStaff(srv, role, org, name) {
   const { spawnSync } = await import('node:child_process');
   const { binary } = await import('../lib/server.mjs');
   const phone = `159${String(randomInt(0, 1e8)).padStart(8, '0')}`;
-  const r = spawnSync(binary, ['user', 'add', '--role', 'reviewer', '--phone', phone, '--name', name, '--org', org], {
+  const r = spawnSync(binary, ['user', 'add', '--role', role, '--phone', phone, '--name', name, '--org', org], {
     env: srv.env,
     input: `${STAFF_PASSWORD}\n`,
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, `user add: ${r.stderr}`);
   return { phone, password: STAFF_PASSWORD, name };
+}
+
+// A reviewer of the organisation `org` (its code).
+export function addReviewer(srv, org, name = '王审核') {
+  return addStaff(srv, 'reviewer', org, name);
+}
+
+// The back office's login in the browser, ending on the 工作台: browser tests log staff in
+// through here, so a change of the staff login lands in one place.
+export async function staffLogin(page, srv, { phone, password }) {
+  await page.goto(`${srv.url}/admin/login`);
+  await page.getByPlaceholder('请输入手机号').fill(phone);
+  await page.getByPlaceholder('请输入密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expectPath(page, '/admin/');
 }
 
 // Logs in on the site's password tab (PC and H5 share the placeholders).

@@ -1,12 +1,26 @@
-// Back office routes. Every page but the login needs a staff session. 入会审核 and 会籍变更审核
-// are the same queue and detail pages, filtered by `meta.kind`.
+// Back office routes. Every page but the login needs a staff session. The review of each kind
+// (入会审核, 会籍变更审核, 信息变更审核, 信息登记审核, 会员认领审核) is the same queue and detail
+// pages, filtered by `meta.kind`.
 import { createRouter, createWebHistory } from 'vue-router';
 import { api, session } from '../shared/staff.js';
 import { installGuards } from '../shared/router.js';
 import Layout from './views/Layout.vue';
+import { kindInfo, REVIEW_KINDS } from '../shared/kinds.js';
 
 const ComingSoon = () => import('./views/ComingSoon.vue');
 const ADMINS = ['org_admin', 'platform_admin'];
+const Queue = () => import('./views/review/Queue.vue');
+const Detail = () => import('./views/review/Detail.vue');
+
+// The review queue of a kind of application and one application (shared/kinds.js `review`).
+function reviewRoutes(kind) {
+  const { path, title } = kindInfo(kind).review;
+  const meta = (page) => ({ title: page, requiresAuth: true, menu: path, kind, queue: title });
+  return [
+    { path: path.slice(1), name: path.slice(1), component: Queue, meta: meta(title) },
+    { path: `${path.slice(1)}/:id(\\d+)`, name: `${path.slice(1)}-detail`, component: Detail, meta: meta(`${title} · 办件详情`) },
+  ];
+}
 
 export const router = createRouter({
   history: createWebHistory('/admin/'),
@@ -28,30 +42,7 @@ export const router = createRouter({
           component: () => import('./views/Dashboard.vue'),
           meta: { title: '工作台', requiresAuth: true },
         },
-        {
-          path: 'join-review',
-          name: 'join-review',
-          component: () => import('./views/review/Queue.vue'),
-          meta: { title: '入会审核', requiresAuth: true, menu: '/join-review', kind: 'join' },
-        },
-        {
-          path: 'join-review/:id(\\d+)',
-          name: 'join-review-detail',
-          component: () => import('./views/review/Detail.vue'),
-          meta: { title: '入会审核 · 办件详情', requiresAuth: true, menu: '/join-review', kind: 'join' },
-        },
-        {
-          path: 'transfer-review',
-          name: 'transfer-review',
-          component: () => import('./views/review/Queue.vue'),
-          meta: { title: '会籍变更审核', requiresAuth: true, menu: '/transfer-review', kind: 'transfer' },
-        },
-        {
-          path: 'transfer-review/:id(\\d+)',
-          name: 'transfer-review-detail',
-          component: () => import('./views/review/Detail.vue'),
-          meta: { title: '会籍变更审核 · 办件详情', requiresAuth: true, menu: '/transfer-review', kind: 'transfer' },
-        },
+        ...REVIEW_KINDS.flatMap(reviewRoutes),
         {
           // 人工申诉: platform admins only (the menu hides it from others; the API answers 403).
           path: 'appeals',
@@ -89,6 +80,12 @@ export const router = createRouter({
           name: 'members',
           component: () => import('./views/members/Members.vue'),
           meta: { title: '会员名册', requiresAuth: true, menu: '/members', roles: ADMINS },
+        },
+        {
+          path: 'rosters',
+          name: 'rosters',
+          component: () => import('./views/rosters/Rosters.vue'),
+          meta: { title: '花名册管理', requiresAuth: true, menu: '/rosters', roles: ADMINS },
         },
         {
           path: 'audit',

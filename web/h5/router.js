@@ -3,8 +3,16 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { api, session } from '../shared/worker.js';
 import { installGuards } from '../shared/router.js';
 import Hall from './views/Hall.vue';
+import { flowRoutes } from '../shared/kinds.js';
 
 const ComingSoon = () => import('./views/ComingSoon.vue');
+// The steps every kind of application shares (components/steps), and the forms.
+const steps = {
+  check: () => import('./components/steps/CheckStep.vue'),
+  agreement: () => import('./components/steps/AgreementStep.vue'),
+  result: () => import('./components/steps/ResultStep.vue'),
+};
+const RecordForm = () => import('./views/verification/RecordForm.vue');
 
 export const router = createRouter({
   history: createWebHistory('/h5/'),
@@ -21,6 +29,12 @@ export const router = createRouter({
       name: 'guide-transfer',
       component: () => import('./views/Guide.vue'),
       meta: { title: '会籍变更' },
+    },
+    {
+      path: '/guide/verification',
+      name: 'guide-verification',
+      component: () => import('./views/Guide.vue'),
+      meta: { title: '信息核实与登记' },
     },
     {
       path: '/login',
@@ -86,56 +100,17 @@ export const router = createRouter({
       component: () => import('./views/Phone.vue'),
       meta: { title: '更换手机号', requiresAuth: true },
     },
+    ...flowRoutes('join', { ...steps, form: () => import('./views/join/Form.vue') }, { h5: true }),
+    ...flowRoutes('transfer', { ...steps, form: () => import('./views/transfer/Form.vue') }, { h5: true }),
     {
-      path: '/join',
-      name: 'join',
-      component: () => import('./views/join/Check.vue'),
-      meta: { title: '条件检查', requiresAuth: true },
+      // 信息核实与登记: the record to check, or 信息登记 for a worker who joined offline.
+      path: '/verification',
+      name: 'verification',
+      component: () => import('./views/verification/Status.vue'),
+      meta: { title: '信息核实与登记', requiresAuth: true },
     },
-    {
-      path: '/join/agreement',
-      name: 'join-agreement',
-      component: () => import('./views/join/Agreement.vue'),
-      meta: { title: '入会申请书', requiresAuth: true },
-    },
-    {
-      // New (after 【同意】) or, with an id, a saved one opened from 我的办事.
-      path: '/join/form/:id(\\d+)?',
-      name: 'join-form',
-      component: () => import('./views/join/Form.vue'),
-      meta: { title: '填写入会申请', requiresAuth: true },
-    },
-    {
-      path: '/join/result/:id(\\d+)',
-      name: 'join-result',
-      component: () => import('./views/join/Result.vue'),
-      meta: { title: '提交成功', requiresAuth: true },
-    },
-    {
-      path: '/transfer',
-      name: 'transfer',
-      component: () => import('./views/transfer/Check.vue'),
-      meta: { title: '条件检查', requiresAuth: true },
-    },
-    {
-      path: '/transfer/agreement',
-      name: 'transfer-agreement',
-      component: () => import('./views/transfer/Agreement.vue'),
-      meta: { title: '会籍关系变更提醒', requiresAuth: true },
-    },
-    {
-      // New (after 【同意】) or, with an id, a saved one opened from 我的办事.
-      path: '/transfer/form/:id(\\d+)?',
-      name: 'transfer-form',
-      component: () => import('./views/transfer/Form.vue'),
-      meta: { title: '填写会籍变更申请', requiresAuth: true },
-    },
-    {
-      path: '/transfer/result/:id(\\d+)',
-      name: 'transfer-result',
-      component: () => import('./views/transfer/Result.vue'),
-      meta: { title: '提交成功', requiresAuth: true },
-    },
+    ...flowRoutes('correction', { ...steps, form: RecordForm }, { h5: true, formKind: true }),
+    ...flowRoutes('registration', { ...steps, form: RecordForm }, { h5: true, formKind: true }),
     {
       path: '/affairs',
       name: 'affairs',

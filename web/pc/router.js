@@ -3,10 +3,15 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { api, session } from '../shared/worker.js';
 import { installGuards } from '../shared/router.js';
 import Home from './views/Home.vue';
+import { flowRoutes } from '../shared/kinds.js';
 
-const ComingSoon = () => import('./views/ComingSoon.vue');
-const JOIN_TRAIL = ['业务申报平台', '会员基础类业务', '网上入会申请'];
-const TRANSFER_TRAIL = ['业务申报平台', '会员基础类业务', '会籍变更申请'];
+// The steps every kind of application shares (components/steps), and the forms.
+const steps = {
+  check: () => import('./components/steps/CheckStep.vue'),
+  agreement: () => import('./components/steps/AgreementStep.vue'),
+  result: () => import('./components/steps/ResultStep.vue'),
+};
+const RecordForm = () => import('./views/verification/RecordForm.vue');
 
 export const router = createRouter({
   history: createWebHistory('/pc/'),
@@ -92,56 +97,17 @@ export const router = createRouter({
       component: () => import('./views/Password.vue'),
       meta: { title: '修改密码', requiresAuth: true },
     },
+    ...flowRoutes('join', { ...steps, form: () => import('./views/join/Form.vue') }),
+    ...flowRoutes('transfer', { ...steps, form: () => import('./views/transfer/Form.vue') }),
     {
-      path: '/join',
-      name: 'join',
-      component: () => import('./views/join/Check.vue'),
-      meta: { title: '网上入会申请', requiresAuth: true, trail: JOIN_TRAIL },
+      // 信息核实与登记: the record to check, or 信息登记 for a worker who joined offline.
+      path: '/verification',
+      name: 'verification',
+      component: () => import('./views/verification/Status.vue'),
+      meta: { title: '信息核实与登记', requiresAuth: true },
     },
-    {
-      path: '/join/agreement',
-      name: 'join-agreement',
-      component: () => import('./views/join/Agreement.vue'),
-      meta: { title: '入会申请书', requiresAuth: true, trail: JOIN_TRAIL },
-    },
-    {
-      // New (after 【同意】) or, with an id, a saved one opened from 我的办事.
-      path: '/join/form/:id(\\d+)?',
-      name: 'join-form',
-      component: () => import('./views/join/Form.vue'),
-      meta: { title: '填写入会申请', requiresAuth: true, trail: JOIN_TRAIL },
-    },
-    {
-      path: '/join/result/:id(\\d+)',
-      name: 'join-result',
-      component: () => import('./views/join/Result.vue'),
-      meta: { title: '入会申请已提交', requiresAuth: true, trail: JOIN_TRAIL },
-    },
-    {
-      path: '/transfer',
-      name: 'transfer',
-      component: () => import('./views/transfer/Check.vue'),
-      meta: { title: '会籍变更申请', requiresAuth: true, trail: TRANSFER_TRAIL },
-    },
-    {
-      path: '/transfer/agreement',
-      name: 'transfer-agreement',
-      component: () => import('./views/transfer/Agreement.vue'),
-      meta: { title: '会籍关系变更提醒', requiresAuth: true, trail: TRANSFER_TRAIL },
-    },
-    {
-      // New (after 【同意】) or, with an id, a saved one opened from 我的办事.
-      path: '/transfer/form/:id(\\d+)?',
-      name: 'transfer-form',
-      component: () => import('./views/transfer/Form.vue'),
-      meta: { title: '填写会籍变更申请', requiresAuth: true, trail: TRANSFER_TRAIL },
-    },
-    {
-      path: '/transfer/result/:id(\\d+)',
-      name: 'transfer-result',
-      component: () => import('./views/transfer/Result.vue'),
-      meta: { title: '会籍变更申请已提交', requiresAuth: true, trail: TRANSFER_TRAIL },
-    },
+    ...flowRoutes('correction', { ...steps, form: RecordForm }, { formKind: true }),
+    ...flowRoutes('registration', { ...steps, form: RecordForm }, { formKind: true }),
     {
       path: '/affairs',
       name: 'affairs',

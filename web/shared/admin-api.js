@@ -30,6 +30,16 @@ export const admin = {
   members: (filters = {}) => api.get(`${A}/members${query(filters)}`),
   audit: (filters = {}) => api.get(`${A}/audit${query(filters)}`),
   dashboard: () => api.get(`${A}/dashboard`),
+
+  // Offline rosters (花名册): the import (`dry_run` true previews it), the entries, and the
+  // same ID number in two organisations' rosters or memberships (重复待处理).
+  importRoster: ({ org_id, csv, dry_run }) => api.post(`${A}/rosters`, { org_id, csv, dry_run }),
+  // filters: { org_id, status, q, page }
+  rosters: (filters = {}) => api.get(`${A}/rosters${query(filters)}`),
+  // filters: { status: open | resolved, page }
+  rosterConflicts: (filters = {}) => api.get(`${A}/roster-conflicts${query(filters)}`),
+  // keep: { keep_entry_id } (a roster row) or { keep_membership_id } (a current membership).
+  resolveRosterConflict: (conflictId, keep) => api.post(`${A}/roster-conflicts/${id(conflictId)}/resolve`, keep),
 };
 
 // A POST whose error answer carries more than ApiError keeps (must_move's counts): the same
@@ -63,13 +73,14 @@ async function postKeepingDetails(path, body) {
   throw err;
 }
 
-// The CSV export as a Blob (the same filters as the register, without the page). The API
-// client only reads JSON, so this one request goes through fetch; its errors are ApiErrors.
-export async function exportMembers(filters = {}) {
+// A CSV export (`what`: "members" 会员名册 or "rosters" 花名册) as a Blob, with the same filters
+// as its list, without the page. The API client only reads JSON, so this one request goes
+// through fetch; its errors are ApiErrors.
+export async function exportCsv(what, filters = {}) {
   const { page, ...rest } = filters;
   let res;
   try {
-    res = await fetch(`${A}/members/export${query(rest)}`, {
+    res = await fetch(`${A}/${what}/export${query(rest)}`, {
       credentials: 'same-origin',
       cache: 'no-store',
       headers: { Accept: 'text/csv, application/json' },
@@ -88,6 +99,8 @@ export async function exportMembers(filters = {}) {
   }
   return res.blob();
 }
+
+export const exportMembers = (filters) => exportCsv('members', filters);
 
 // Saves a Blob under a file name (an <a download> on an object URL).
 export function saveBlob(blob, filename) {
@@ -176,6 +189,11 @@ export const AUDIT_ACTIONS = [
   { value: 'staff.update', label: '调整工作人员' },
   { value: 'staff.password_reset', label: '重置工作人员密码' },
   { value: 'members.export', label: '导出会员名册' },
+  { value: 'roster.import', label: '导入花名册' },
+  { value: 'rosters.export', label: '导出花名册' },
+  { value: 'roster.conflict.resolve', label: '处理重复的花名册记录' },
+  { value: 'roster.claim', label: '提交会员信息认领' },
+  { value: 'membership.verify', label: '会员信息核实无误' },
 ];
 
 export function auditActionLabel(action) {

@@ -5,8 +5,9 @@
 export class ApiError extends Error {
   // code: the server's snake_case code (or network / http_NNN when there was no JSON body);
   // field: the input at fault, if any; retryAfter: seconds, for rate_limited / account_locked.
-  // fields: the missing inputs of a 422 `incomplete` answer (a submitted form).
-  constructor(status, { code, message, field, fields, retry_after } = {}) {
+  // fields: the missing inputs of a 422 `incomplete` answer (a submitted form); details: what
+  // an answer carries beyond the message (a refused roster import's report).
+  constructor(status, { code, message, field, fields, retry_after, details } = {}) {
     super(message || '请求失败，请稍后重试');
     this.name = 'ApiError';
     this.status = status;
@@ -14,6 +15,7 @@ export class ApiError extends Error {
     this.field = field || null;
     this.fields = Array.isArray(fields) ? fields.filter((f) => typeof f === 'string') : [];
     this.retryAfter = typeof retry_after === 'number' ? retry_after : null;
+    this.details = details && typeof details === 'object' ? details : null;
   }
 }
 
@@ -127,17 +129,18 @@ export function workerEndpoints(api) {
     regions: () => api.get('/api/v1/regions'),
     units: ({ q, page = 1, page_size = 10 }) => api.get(`/api/v1/units${query({ q, page, page_size })}`),
 
-    // 网上入会.
     membership: () => api.get('/api/v1/membership'),
-    joinEligibility: () => api.get('/api/v1/join/eligibility'),
-    joinAgreement: () => api.get('/api/v1/join/agreement'),
-    joinConsent: (version) => api.post('/api/v1/join/consent', { version }),
     joinOptions: () => api.get('/api/v1/join/options'),
 
-    // 会籍变更 (the form goes through the same application endpoints, kind "transfer").
-    transferEligibility: () => api.get('/api/v1/transfer/eligibility'),
-    transferAgreement: () => api.get('/api/v1/transfer/agreement'),
-    transferConsent: (version) => api.post('/api/v1/transfer/consent', { version }),
+    // Each kind of the application engine (join 网上入会, transfer 会籍变更, correction 信息变更,
+    // registration 信息登记) has its 条件检查, its agreement and the 同意 to it.
+    eligibility: (kind) => api.get(`/api/v1/${encodeURIComponent(kind)}/eligibility`),
+    agreement: (kind) => api.get(`/api/v1/${encodeURIComponent(kind)}/agreement`),
+    consent: (kind, version) => api.post(`/api/v1/${encodeURIComponent(kind)}/consent`, { version }),
+
+    // 信息核实: the member record the union imported (or none) and 【确认无误】.
+    verification: () => api.get('/api/v1/verification'),
+    confirmVerification: () => api.post('/api/v1/verification/confirm', {}),
 
     // Applications (办事) and 我的办事.
     createApplication: (body) => api.post('/api/v1/applications', body),

@@ -56,10 +56,12 @@ export function rowActions(item) {
   return out;
 }
 
-// Where a kind of application is filled in.
+// The kinds the worker fills in (会员信息认领 `claim` is filed by the system: no form).
+export const FORM_KINDS = ['join', 'transfer', 'correction', 'registration'];
+
+// Where a kind of application is filled in (the same paths on the PC and H5 sites).
 export function formPath(item) {
-  if (item && item.kind === 'join') return `/join/form/${item.id}`;
-  if (item && item.kind === 'transfer') return `/transfer/form/${item.id}`;
+  if (item && FORM_KINDS.includes(item.kind)) return `/${item.kind}/form/${item.id}`;
   return null;
 }
 
@@ -105,15 +107,22 @@ export function emptyJoinErrors() {
   return errors;
 }
 
-// The form from a saved application's `data` (missing keys stay empty).
-export function joinFormFrom(data) {
-  const form = emptyJoinForm();
+// Fills an empty form from a saved application's `data`: the form's keys only, missing ones
+// stay empty; `unit_id` is a number, arrays stay arrays (of strings), the rest strings.
+export function fillForm(form, data) {
   if (!data || typeof data !== 'object') return form;
   for (const key of Object.keys(form)) {
-    if (data[key] === undefined || data[key] === null) continue;
-    form[key] = key === 'unit_id' ? Number(data[key]) || null : String(data[key]);
+    const v = data[key];
+    if (v === undefined || v === null) continue;
+    if (key === 'unit_id') form[key] = Number(v) || null;
+    else if (Array.isArray(form[key])) form[key] = Array.isArray(v) ? v.map(String) : [];
+    else form[key] = String(v);
   }
   return form;
+}
+
+export function joinFormFrom(data) {
+  return fillForm(emptyJoinForm(), data);
 }
 
 const chars = (v) => [...String(v || '')].length;
@@ -167,25 +176,36 @@ export function formField(name) {
   return name.startsWith('data.') ? name.slice(5) : name;
 }
 
-// Puts a server error on the form: 422 `incomplete` marks every listed field, an error with
-// `field` goes next to that field. Returns true when something was marked.
-export function applyJoinError(errors, err) {
+// Puts a server error on a form's `errors`: 422 `incomplete` marks every listed field with
+// `requiredMessage(field)`, an error with `field` (`data.work_street`, …) goes next to that
+// field; `alias` maps a server field to the form's (e.g. unit_name shown at unit_id). Returns
+// true when something was marked.
+export function applyFormError(errors, err, requiredMessage, alias = {}) {
+  const own = (name) => {
+    const field = formField(name);
+    const mapped = alias[field] || field;
+    return mapped && Object.prototype.hasOwnProperty.call(errors, mapped) ? mapped : '';
+  };
   let marked = false;
   if (err && err.code === 'incomplete' && Array.isArray(err.fields)) {
     for (const name of err.fields) {
-      const field = formField(name);
-      if (Object.prototype.hasOwnProperty.call(errors, field)) {
+      const field = own(name);
+      if (field) {
         errors[field] = requiredMessage(field);
         marked = true;
       }
     }
   }
-  const field = formField(err && err.field);
-  if (field && Object.prototype.hasOwnProperty.call(errors, field)) {
+  const field = own(err && err.field);
+  if (field) {
     errors[field] = err.message || requiredMessage(field);
     marked = true;
   }
   return marked;
+}
+
+export function applyJoinError(errors, err) {
+  return applyFormError(errors, err, requiredMessage);
 }
 
 // The streets (镇街, including zones) of a district in GET /regions.
@@ -201,6 +221,13 @@ export function regionName(regions, code) {
     for (const s of d.streets || []) if (s.code === code) return s.name;
   }
   return '';
+}
+
+// Organisation names arrive as {id, name} in some answers and as a plain name in others
+// (`display.current.org`, `memberships[].org`, `events[].org`).
+export function orgName(org) {
+  if (!org) return '';
+  return typeof org === 'string' ? org : org.name || '';
 }
 
 // "思明区 鼓浪屿街道" for a unit from GET /units.

@@ -1,13 +1,12 @@
-// 网上入会 and 我的办事 for the PC site and the H5 site: the state and the requests of each
-// page (条件检查, 入会申请书, the form with its unit search, the result, 我的办事 and one
-// application), so the sites only render them. `notify` is the site's toast
-// ({success(message), error(message)}).
+// The application engine's pages for the PC site and the H5 site: the state and the requests
+// of each step of any kind (条件检查, the agreement and 【同意】, the form with its unit search,
+// the result), of 我的办事 and one application, and 网上入会's own form, so the sites only
+// render them. `notify` is the site's toast ({success(message), error(message)}).
 import { reactive, ref } from 'vue';
 import { session, worker } from './worker.js';
 import {
   applyJoinError,
   checkJoinForm,
-  DEFAULT_NEXT_STEPS,
   emptyJoinErrors,
   emptyJoinForm,
   isAffairTab,
@@ -16,6 +15,7 @@ import {
   newRequestId,
   streetsOf,
 } from './applications.js';
+import { kindInfo } from './kinds.js';
 
 function storage() {
   try {
@@ -46,29 +46,38 @@ function writeJson(key, value) {
   }
 }
 
-// 条件检查 ----------------------------------------------------------------------------------
-export function useEligibility() {
-  const state = reactive({ loading: true, error: '', eligible: false, conditions: [], open: null });
+// Runs a page's first load: `loading` while it runs, its failure in `error`.
+export async function loadInto(state, fn) {
+  state.loading = true;
+  state.error = '';
+  try {
+    await fn();
+  } catch (err) {
+    state.error = err.message;
+  } finally {
+    state.loading = false;
+  }
+}
 
-  async function load() {
-    state.loading = true;
-    state.error = '';
-    try {
-      const res = await worker.joinEligibility();
+// 条件检查 of any kind: the conditions with pass/fail and reason, the open application, and
+// what some kinds add (会籍变更: the current membership and the nine reasons).
+export function useEligibility(kind = 'join') {
+  const state = reactive({ loading: true, error: '', eligible: false, conditions: [], open: null, membership: null, reasons: [] });
+
+  const load = () =>
+    loadInto(state, async () => {
+      const res = await worker.eligibility(kind);
       state.eligible = !!res.eligible;
       state.conditions = Array.isArray(res.conditions) ? res.conditions : [];
       state.open = res.open_application || null;
-    } catch (err) {
-      state.error = err.message;
-    } finally {
-      state.loading = false;
-    }
-  }
+      state.membership = res.membership || null;
+      state.reasons = Array.isArray(res.reasons) ? res.reasons : [];
+    });
 
   return { state, load };
 }
 
-// 《中华全国总工会入会申请书》 and 【同意】 ------------------------------------------------------
+// The agreement and 【同意】 ---------------------------------------------------------------
 // The consent id travels to the form page in sessionStorage (no agreement, no form); one
 // key per kind of application.
 export function consentStore(key) {
@@ -86,40 +95,31 @@ export function consentStore(key) {
   };
 }
 
-export const joinConsent = consentStore('gonghui.join_consent');
+const consents = {};
 
-// The agreement page: the join one unless another text, consent request and store are given
-// (会籍变更 passes its own).
-export function useAgreement({
-  notify,
-  onAgreed,
-  title = '中华全国总工会入会申请书',
-  fetchText = () => worker.joinAgreement(),
-  consent = (version) => worker.joinConsent(version),
-  store = joinConsent,
-}) {
-  const state = reactive({ loading: true, error: '', title, text: '', version: '', busy: false });
+export function consentFor(kind) {
+  if (!consents[kind]) consents[kind] = consentStore(`gonghui.${kind}_consent`);
+  return consents[kind];
+}
 
-  async function load() {
-    state.loading = true;
-    state.error = '';
-    try {
-      const res = await fetchText();
+// The agreement page of a kind (网上入会: 《中华全国总工会入会申请书》).
+export function useAgreement({ notify, onAgreed, kind = 'join' }) {
+  const store = consentFor(kind);
+  const state = reactive({ loading: true, error: '', title: kindInfo(kind).agreementTitle, text: '', version: '', busy: false });
+
+  const load = () =>
+    loadInto(state, async () => {
+      const res = await worker.agreement(kind);
       state.title = res.title || state.title;
       state.text = res.text || '';
       state.version = res.version || '';
-    } catch (err) {
-      state.error = err.message;
-    } finally {
-      state.loading = false;
-    }
-  }
+    });
 
   async function agree() {
     if (state.busy || !state.version) return;
     state.busy = true;
     try {
-      const res = await consent(state.version);
+      const res = await worker.consent(kind, state.version);
       store.save(res.consent_id, state.version);
       onAgreed();
     } catch (err) {
@@ -238,11 +238,18 @@ export function useUnitSearch({ notify }) {
   return { state, search, page, pick, choose, back, reset };
 }
 
-// The join form ---------------------------------------------------------------------------
+// The form of any kind -----------------------------------------------------------------------
+// `rules`: the kind's form without Vue — empty(), errors(), from(data), check(form, errors,
+// submit, state), data(form, state), applyError(errors, err), and `place`: the names of its
+// 区 and 镇街 fields (a unit picked in the search preselects them). `state`: what the page
+// keeps besides the common state; `prepare(state)`: what it loads beside the regions;
+// `onFill(app, state)`: what it takes from a saved application besides the form.
 // `id`: an application to edit (from 我的办事), or null for a new one (needs the consent).
-export function useJoinForm({ notify, id = null, onSaved, onSubmitted, onConsentMissing, onGone }) {
-  const form = reactive(emptyJoinForm());
-  const errors = reactive(emptyJoinErrors());
+// The first 【暂存】 creates the application, later saves and 【提交】 PUT it with its
+// `version`; a 409 reloads it.
+export function useApplicationForm({ kind, rules, notify, id = null, state: extra = {}, prepare, onFill, onSaved, onSubmitted, onConsentMissing, onGone }) {
+  const form = reactive(rules.empty());
+  const errors = reactive(rules.errors());
   const state = reactive({
     loading: true,
     error: '',
@@ -250,41 +257,35 @@ export function useJoinForm({ notify, id = null, onSaved, onSubmitted, onConsent
     id: id ? Number(id) : null,
     version: null,
     status: '',
-    reason: '',
+    reason: '', // the reviewer's reason of a returned application
     ref: '',
     unit: null, // the chosen unit (for display)
     regions: [],
-    options: { ethnicities: [], educations: [], political_statuses: [] },
-    gender: '',
-    birthDate: '',
+    ...extra,
   });
   // Made when the form opens; a retried create with it returns the same application.
   const requestId = ref(newRequestId());
+  const consent = consentFor(kind);
+  const [districtKey, streetKey] = rules.place;
   let consentId = null;
 
   async function load() {
     state.loading = true;
     state.error = '';
-    const user = session.state.person || {};
-    state.gender = user.gender || '';
-    state.birthDate = user.birth_date || '';
     try {
-      const [regions, options] = await Promise.all([loadRegions(), loadJoinOptions().catch(() => state.options)]);
+      const [regions] = await Promise.all([loadRegions(), prepare ? prepare(state) : null]);
       state.regions = regions;
-      state.options = options;
       if (state.id) {
         const res = await worker.application(state.id);
         fill(res.application);
-        if (!(res.application.actions || []).includes('edit')) {
-          state.error = '该申请当前状态不能修改';
-        }
+        if (!(res.application.actions || []).includes('edit')) state.error = '该申请当前状态不能修改';
       } else {
-        const consent = joinConsent.get();
-        if (!consent) {
+        const c = consent.get();
+        if (!c) {
           onConsentMissing && onConsentMissing();
           return;
         }
-        consentId = consent.id;
+        consentId = c.id;
       }
     } catch (err) {
       if (err.status === 404 && onGone) onGone();
@@ -295,67 +296,58 @@ export function useJoinForm({ notify, id = null, onSaved, onSubmitted, onConsent
   }
 
   function fill(app) {
-    Object.assign(form, joinFormFrom(app.data));
+    Object.assign(form, rules.from(app.data));
     state.id = app.id;
     state.version = app.version;
     state.status = app.status;
     state.reason = app.reason || '';
     state.ref = app.ref || '';
-    const display = app.display || {};
-    state.unit = display.unit || null;
-    if (display.gender) state.gender = display.gender;
-    if (display.birth_date) state.birthDate = display.birth_date;
+    state.unit = (app.display && app.display.unit) || null;
+    if (onFill) onFill(app, state);
   }
 
-  const streets = () => streetsOf(state.regions, form.work_district);
+  const streets = () => streetsOf(state.regions, form[districtKey]);
 
   function setDistrict(code) {
-    form.work_district = code || '';
-    if (!streetsOf(state.regions, form.work_district).some((s) => s.code === form.work_street)) form.work_street = '';
-    errors.work_district = '';
+    form[districtKey] = code || '';
+    if (!streets().some((s) => s.code === form[streetKey])) form[streetKey] = '';
+    errors[districtKey] = '';
   }
 
-  // A unit confirmed in the search: its district and street preselect 工作单位所在地.
+  function setStreet(code) {
+    form[streetKey] = code || '';
+    errors[streetKey] = '';
+  }
+
+  // A unit confirmed in the search (or null): its district and street preselect the place.
   function setUnit(unit) {
-    state.unit = unit;
+    state.unit = unit || null;
     form.unit_id = unit ? unit.id : null;
     errors.unit_id = '';
     if (unit && unit.district && unit.district.code) {
-      form.work_district = unit.district.code;
-      form.work_street = unit.street && unit.street.code ? unit.street.code : '';
-      if (!streetsOf(state.regions, form.work_district).some((s) => s.code === form.work_street)) form.work_street = '';
-      errors.work_district = '';
-      errors.work_street = '';
+      form[districtKey] = unit.district.code;
+      form[streetKey] = unit.street && unit.street.code ? unit.street.code : '';
+      if (!streets().some((s) => s.code === form[streetKey])) form[streetKey] = '';
+      errors[districtKey] = '';
+      errors[streetKey] = '';
     }
-  }
-
-  function setEmployment(value) {
-    form.employment = value;
-    errors.employment = '';
-    if (value !== 'unit') errors.unit_id = '';
   }
 
   async function save(submit) {
     if (state.busy) return;
-    if (!checkJoinForm(form, errors, { submit })) {
+    if (!rules.check(form, errors, submit, state)) {
       notify.error(submit ? '请完善标记的必填项后再提交' : '请修改标记的内容');
       return;
     }
     state.busy = submit ? 'submit' : 'save';
-    const data = joinData(form);
+    const data = rules.data(form, state);
     try {
       let res;
       if (state.id) {
         res = await worker.updateApplication(state.id, { data, submit, version: state.version });
       } else {
-        res = await worker.createApplication({
-          kind: 'join',
-          consent_id: consentId,
-          request_id: requestId.value,
-          data,
-          submit,
-        });
-        joinConsent.clear();
+        res = await worker.createApplication({ kind, consent_id: consentId, request_id: requestId.value, data, submit });
+        consent.clear();
       }
       const app = res.application;
       fill(app);
@@ -368,14 +360,14 @@ export function useJoinForm({ notify, id = null, onSaved, onSubmitted, onConsent
       }
     } catch (err) {
       if (err.code === 'consent_required' || err.field === 'consent_id') {
-        // The 同意 was not recorded (or is used up): read the 入会申请书 again.
-        joinConsent.clear();
+        // The 同意 was not recorded (or is used up): read the agreement again.
+        consent.clear();
         notify.error(err.message);
         if (onConsentMissing) onConsentMissing();
       } else if (err.code === 'conflict') {
         notify.error(err.message || '该申请已在别处修改，请刷新后重试');
         await reload();
-      } else if (!applyJoinError(errors, err)) {
+      } else if (!rules.applyError(errors, err)) {
         notify.error(err.message);
       } else {
         notify.error(err.code === 'incomplete' ? err.message : '请修改标记的内容');
@@ -395,7 +387,46 @@ export function useJoinForm({ notify, id = null, onSaved, onSubmitted, onConsent
     }
   }
 
-  return { form, errors, state, requestId, load, streets, setDistrict, setUnit, setEmployment, save };
+  return { form, errors, state, requestId, load, streets, setDistrict, setStreet, setUnit, save };
+}
+
+const JOIN_RULES = {
+  empty: emptyJoinForm,
+  errors: emptyJoinErrors,
+  from: joinFormFrom,
+  check: (form, errors, submit) => checkJoinForm(form, errors, { submit }),
+  data: joinData,
+  applyError: applyJoinError,
+  place: ['work_district', 'work_street'],
+};
+
+// The join form: 性别 and 出生日期 from the ID number, the optional fields' options.
+export function useJoinForm(options) {
+  const flow = useApplicationForm({
+    ...options,
+    kind: 'join',
+    rules: JOIN_RULES,
+    state: { options: { ethnicities: [], educations: [], political_statuses: [] }, gender: '', birthDate: '' },
+    async prepare(state) {
+      const user = session.state.person || {};
+      state.gender = user.gender || '';
+      state.birthDate = user.birth_date || '';
+      state.options = await loadJoinOptions().catch(() => state.options);
+    },
+    onFill(app, state) {
+      const display = app.display || {};
+      if (display.gender) state.gender = display.gender;
+      if (display.birth_date) state.birthDate = display.birth_date;
+    },
+  });
+
+  function setEmployment(value) {
+    flow.form.employment = value;
+    flow.errors.employment = '';
+    if (value !== 'unit') flow.errors.unit_id = '';
+  }
+
+  return { ...flow, setEmployment };
 }
 
 // The result page after 【提交】: the answer of the submit, kept for a reload (any kind).
@@ -405,7 +436,8 @@ export function rememberResult(app) {
   writeJson(RESULT_KEY, { id: app.id, ref: app.ref, status: app.status, status_label: app.status_label, next_steps: app.next_steps || '', org: app.org || null });
 }
 
-export function useJoinResult(id, { fallback = DEFAULT_NEXT_STEPS } = {}) {
+export function useResult(kind, id) {
+  const fallback = kindInfo(kind).nextSteps;
   const state = reactive({ loading: true, error: '', app: null, nextSteps: '' });
 
   async function load() {
@@ -527,18 +559,11 @@ export async function withdrawApplication(id, version = null) {
 export function useApplication({ id, notify, confirm }) {
   const state = reactive({ loading: true, error: '', app: null, busy: false });
 
-  async function load() {
-    state.loading = true;
-    state.error = '';
-    try {
+  const load = () =>
+    loadInto(state, async () => {
       const res = await worker.application(id);
       state.app = res.application;
-    } catch (err) {
-      state.error = err.message;
-    } finally {
-      state.loading = false;
-    }
-  }
+    });
 
   async function withdraw() {
     const app = state.app;
@@ -583,19 +608,12 @@ export function useApplication({ id, notify, confirm }) {
 export function useMembership() {
   const state = reactive({ loading: true, error: '', membership: null, history: [] });
 
-  async function load() {
-    state.loading = true;
-    state.error = '';
-    try {
+  const load = () =>
+    loadInto(state, async () => {
       const res = await worker.membership();
       state.membership = res.membership || null;
       state.history = Array.isArray(res.history) ? res.history : [];
-    } catch (err) {
-      state.error = err.message;
-    } finally {
-      state.loading = false;
-    }
-  }
+    });
 
   return { state, load };
 }

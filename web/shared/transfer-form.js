@@ -3,7 +3,7 @@
 // the rows of the detail pages and the membership history (docs/api.md "会籍变更", SPEC §5).
 // The reasons themselves (labels, explanations, whether each fits the member's status, whether
 // it needs a 转入单位) come from GET /transfer/eligibility; the server has the last word.
-import { formatTime, formField } from './applications.js';
+import { applyFormError, fillForm, formatTime, orgName } from './applications.js';
 
 export const TRANSFER_FIELDS = {
   reason: '变更原因',
@@ -25,13 +25,7 @@ export function emptyTransferErrors() {
 
 // The form from a saved application's `data` (missing keys stay empty).
 export function transferFormFrom(data) {
-  const form = emptyTransferForm();
-  if (!data || typeof data !== 'object') return form;
-  for (const key of Object.keys(form)) {
-    if (data[key] === undefined || data[key] === null) continue;
-    form[key] = key === 'unit_id' ? Number(data[key]) || null : String(data[key]);
-  }
-  return form;
+  return fillForm(emptyTransferForm(), data);
 }
 
 export function findReason(reasons, key) {
@@ -84,30 +78,10 @@ export function transferData(form, reasons) {
 // A server error on the form: 422 `incomplete` marks every listed field, an error with `field`
 // (`data.reason`, `data.unit_id`, …) goes next to that field. True when something was marked.
 export function applyTransferError(errors, err) {
-  let marked = false;
-  if (err && err.code === 'incomplete' && Array.isArray(err.fields)) {
-    for (const name of err.fields) {
-      const field = formField(name);
-      if (Object.prototype.hasOwnProperty.call(errors, field)) {
-        errors[field] = requiredMessage(field);
-        marked = true;
-      }
-    }
-  }
-  const field = formField(err && err.field);
-  if (field && Object.prototype.hasOwnProperty.call(errors, field)) {
-    errors[field] = err.message || requiredMessage(field);
-    marked = true;
-  }
-  return marked;
+  return applyFormError(errors, err, requiredMessage);
 }
 
-// Organisation names arrive as {id, name} in some answers and as a plain name in others
-// (`display.current.org`, `memberships[].org`, `events[].org`).
-export function orgName(org) {
-  if (!org) return '';
-  return typeof org === 'string' ? org : org.name || '';
-}
+export { orgName };
 
 // Why a unit of the 转入单位 search cannot be picked for the reason's `unit_rule`
 // ('' when it can): "with_union" wants a unit with a union other than the member's current
