@@ -131,11 +131,9 @@ export function addReviewer(srv, org, name = '王审核') {
 
 // The back office's login in the browser, ending on the 工作台: browser tests log staff in
 // through here, so a change of the staff login lands in one place.
-export async function staffLogin(page, srv, { phone, password }) {
+export async function staffLogin(page, srv, staff) {
   await page.goto(`${srv.url}/admin/login`);
-  await page.getByPlaceholder('请输入手机号').fill(phone);
-  await page.getByPlaceholder('请输入密码').fill(password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await adminLogin(page, srv, staff);
   await expectPath(page, '/admin/');
 }
 
