@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/admin.h"
 #include "api/app.h"
 #include "api/codes.h"
 #include "api/errors.h"
@@ -18,18 +19,13 @@
 #include "domain/idcard.h"
 #include "domain/member.h"
 #include "domain/phone.h"
+#include "domain/unit.h"
 #include "security/crypto.h"
 #include "security/password.h"
 #include "util/buf.h"
 #include "util/clock.h"
 
-typedef struct admin {
-	account_row acct;
-	bool platform;
-} admin;
-
-/* The session's staff account, which must be an org or platform admin. */
-static bool load_admin(http_request *r, admin *a)
+bool admin_load(http_request *r, admin *a)
 {
 	if (store_account_get(r->db, SUBJECT_STAFF, r->subject_id, &a->acct) != STORE_OK ||
 	    a->acct.disabled) {
@@ -44,8 +40,7 @@ static bool load_admin(http_request *r, admin *a)
 	return true;
 }
 
-/* Is org within the admin's subtree? Outside answers 404, as if it did not exist. */
-static bool org_in_scope(http_request *r, const admin *a, int64_t org_id, org_row *out)
+bool admin_org_in_scope(http_request *r, const admin *a, int64_t org_id, org_row *out)
 {
 	bool within = false;
 	if (org_id < 1 || store_org_get(r->db, org_id, out) != STORE_OK ||
@@ -56,14 +51,14 @@ static bool org_in_scope(http_request *r, const admin *a, int64_t org_id, org_ro
 	return true;
 }
 
-static bool audit(http_request *r, const admin *a, const char *action, const char *target,
+bool admin_audit(http_request *r, const admin *a, const char *action, const char *target,
 		  const char *detail)
 {
 	return store_audit(r->db, "staff", a->acct.id, action, target, r->client, detail,
 			   clock_now()) == STORE_OK;
 }
 
-static json_t *render_org(const org_node *n)
+json_t *admin_render_org(const org_node *n)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:I, s:I}", "id", (json_int_t)n->org.id, "code",
 			 n->org.code, "name", n->org.name, "kind", n->org.kind, "active",
@@ -75,10 +70,10 @@ void h_admin_orgs(http_request *r)
 {
 	admin a;
 	long parent;
-	if (!load_admin(r, &a) || !form_query_long(r, "parent_id", 0, 0, 1L << 52, &parent))
+	if (!admin_load(r, &a) || !form_query_long(r, "parent_id", 0, 0, 1L << 52, &parent))
 		return;
 	org_row root;
-	if (!org_in_scope(r, &a, parent ? parent : a.acct.org_id, &root))
+	if (!admin_org_in_scope(r, &a, parent ? parent : a.acct.org_id, &root))
 		return;
 	enum { MAX = 500 };
 	org_node *nodes = arena_alloc(&r->mem, sizeof(org_node) * MAX);
@@ -89,33 +84,23 @@ void h_admin_orgs(http_request *r)
 	}
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, render_org(&nodes[i]));
+		json_array_append_new(items, admin_render_org(&nodes[i]));
 	res_json(r, 200, json_pack("{s:{s:I, s:s, s:s, s:s, s:b}, s:o}", "parent", "id",
 				   (json_int_t)root.id, "code", root.code, "name", root.name, "kind",
 				   root.kind, "active", root.active, "items", items));
 }
 
-/* Does s start or end with a space (ASCII or the ideographic U+3000)? */
-static bool padded(const char *s)
-{
-	size_t n = strlen(s);
-	return *s == ' ' || strncmp(s, "\xE3\x80\x80", 3) == 0 || (n && s[n - 1] == ' ') ||
-	       (n >= 3 && strcmp(s + n - 3, "\xE3\x80\x80") == 0);
-}
-
-static bool org_name_ok(http_request *r, const char *name)
+bool admin_org_name_ok(http_request *r, const char *name)
 {
 	size_t n = form_utf8_len(name);
-	if (n < 2 || n > 60 || padded(name)) {
+	if (n < 2 || n > 60 || domain_text_padded(name)) {
 		api_fail_msg(r, ERR_INVALID_FIELD, "name", "组织名称应为2–60个字，首尾不能是空格");
 		return false;
 	}
 	return true;
 }
 
-/* An integer id field of the body: absent or null → *present false; anything but an integer
- * answers 400 naming the field. */
-static bool body_id(http_request *r, const char *field, const char *message, bool *present,
+bool admin_body_id(http_request *r, const char *field, const char *message, bool *present,
 		    int64_t *id)
 {
 	json_t *v = json_object_get(r->json, field);
@@ -131,6 +116,30 @@ static bool body_id(http_request *r, const char *field, const char *message, boo
 	return true;
 }
 
+char *admin_clip(char *s, size_t max)
+{
+	size_t cut = strlen(s);
+	if (cut > max) {
+		cut = max;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		s[cut] = '\0';
+	}
+	return s;
+}
+
+store_rc admin_org_insert(http_request *r, org_row *o, int64_t *id)
+{
+	store_rc rc = STORE_CONFLICT;
+	for (int tries = 0; rc == STORE_CONFLICT && tries < 5; tries++) {
+		char digits[11];
+		crypto_digits(digits, 10);
+		snprintf(o->code, sizeof(o->code), "G%s", digits);
+		rc = store_org_create(r->db, o, clock_now(), id);
+	}
+	return rc;
+}
+
 void h_admin_org_create(http_request *r)
 {
 	static const field_spec spec[] = {{"name", FIELD_TEXT, true, "组织名称"},
@@ -138,15 +147,15 @@ void h_admin_org_create(http_request *r)
 	form_value v[FORM_LEN(spec)];
 	admin a;
 	org_row parent;
-	if (!form_parse(r, spec, FORM_LEN(spec), v) || !load_admin(r, &a) ||
-	    !org_name_ok(r, v[0].s))
+	if (!form_parse(r, spec, FORM_LEN(spec), v) || !admin_load(r, &a) ||
+	    !admin_org_name_ok(r, v[0].s))
 		return;
 	json_t *pid = json_object_get(r->json, "parent_id");
 	if (!json_is_integer(pid)) {
 		api_fail_msg(r, ERR_REQUIRED, "parent_id", "请选择上级组织");
 		return;
 	}
-	if (!org_in_scope(r, &a, json_integer_value(pid), &parent))
+	if (!admin_org_in_scope(r, &a, json_integer_value(pid), &parent))
 		return;
 	if (strcmp(v[1].s, "grassroots") && strcmp(v[1].s, "street")) {
 		api_fail_msg(r, ERR_INVALID_FIELD, "kind", "组织类型应为基层工会或镇街（园区、联合）工会");
@@ -161,18 +170,12 @@ void h_admin_org_create(http_request *r)
 	snprintf(o.kind, sizeof(o.kind), "%s", v[1].s);
 	snprintf(o.region_code, sizeof(o.region_code), "%s", parent.region_code);
 	int64_t id = 0;
-	store_rc rc = STORE_CONFLICT;
 	if (db_begin(r->db, true) != DB_OK) {
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}
-	for (int tries = 0; rc == STORE_CONFLICT && tries < 5; tries++) {
-		char digits[11];
-		crypto_digits(digits, 10);
-		snprintf(o.code, sizeof(o.code), "G%s", digits);
-		rc = store_org_create(r->db, &o, clock_now(), &id);
-	}
-	if (rc != STORE_OK || !audit(r, &a, "org.create", o.code, o.name) ||
+	if (admin_org_insert(r, &o, &id) != STORE_OK ||
+	    !admin_audit(r, &a, "org.create", o.code, o.name) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		api_fail(r, ERR_UNAVAILABLE, NULL);
@@ -181,7 +184,7 @@ void h_admin_org_create(http_request *r)
 	org_node n = {.org = o};
 	n.org.id = id;
 	n.org.active = true;
-	res_json(r, 201, json_pack("{s:o}", "org", render_org(&n)));
+	res_json(r, 201, json_pack("{s:o}", "org", admin_render_org(&n)));
 }
 
 void h_admin_org_update(http_request *r)
@@ -191,18 +194,18 @@ void h_admin_org_update(http_request *r)
 	admin a;
 	org_row o, parent;
 	int64_t id;
-	if (!form_parse(r, spec, FORM_LEN(spec), v) || !load_admin(r, &a) || !path_id(r, &id) ||
-	    !org_in_scope(r, &a, id, &o))
+	if (!form_parse(r, spec, FORM_LEN(spec), v) || !admin_load(r, &a) || !path_id(r, &id) ||
+	    !admin_org_in_scope(r, &a, id, &o))
 		return;
-	if (v[0].present && !org_name_ok(r, v[0].s))
+	if (v[0].present && !admin_org_name_ok(r, v[0].s))
 		return;
 	int64_t new_parent = 0, pid;
 	bool move;
-	if (!body_id(r, "parent_id", "上级组织应为组织编号", &move, &pid))
+	if (!admin_body_id(r, "parent_id", "上级组织应为组织编号", &move, &pid))
 		return;
 	if (move) {
 		bool below = false;
-		if (!org_in_scope(r, &a, pid, &parent))
+		if (!admin_org_in_scope(r, &a, pid, &parent))
 			return;
 		new_parent = parent.id;
 		/* Not the scope's own root, not into itself or its own subtree, not under a
@@ -216,7 +219,7 @@ void h_admin_org_update(http_request *r)
 	}
 	if (db_begin(r->db, true) != DB_OK ||
 	    store_org_update(r->db, id, v[0].present ? v[0].s : NULL, new_parent) != STORE_OK ||
-	    !audit(r, &a, new_parent ? "org.move" : "org.rename", o.code,
+	    !admin_audit(r, &a, new_parent ? "org.move" : "org.rename", o.code,
 		   v[0].present ? v[0].s : NULL) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
@@ -225,7 +228,7 @@ void h_admin_org_update(http_request *r)
 	}
 	org_node n = {0};
 	store_org_get(r->db, id, &n.org);
-	res_json(r, 200, json_pack("{s:o}", "org", render_org(&n)));
+	res_json(r, 200, json_pack("{s:o}", "org", admin_render_org(&n)));
 }
 
 void h_admin_org_deactivate(http_request *r)
@@ -233,7 +236,7 @@ void h_admin_org_deactivate(http_request *r)
 	admin a;
 	org_row o, target;
 	int64_t id, members = 0, open = 0, children = 0;
-	if (!load_admin(r, &a) || !path_id(r, &id) || !org_in_scope(r, &a, id, &o))
+	if (!admin_load(r, &a) || !path_id(r, &id) || !admin_org_in_scope(r, &a, id, &o))
 		return;
 	if (id == a.acct.org_id || !o.active) {
 		res_error(r, 409, "conflict", "该组织不能停用（本级组织或已停用）", NULL);
@@ -252,7 +255,7 @@ void h_admin_org_deactivate(http_request *r)
 	}
 	int64_t to;
 	bool has_to;
-	if (!body_id(r, "move_to", "接收组织应为组织编号", &has_to, &to))
+	if (!admin_body_id(r, "move_to", "接收组织应为组织编号", &has_to, &to))
 		return;
 	if ((members || open) && !has_to) {
 		/* The page says where they must go first. */
@@ -267,7 +270,7 @@ void h_admin_org_deactivate(http_request *r)
 	}
 	int64_t move_to = 0;
 	if (has_to) {
-		if (!org_in_scope(r, &a, to, &target))
+		if (!admin_org_in_scope(r, &a, to, &target))
 			return;
 		if (target.id == id || !target.active) {
 			api_fail_msg(r, ERR_INVALID_FIELD, "move_to", "请选择另一个在用的组织");
@@ -275,17 +278,11 @@ void h_admin_org_deactivate(http_request *r)
 		}
 		move_to = target.id;
 	}
-	char *note = arena_printf(&r->mem, "%s停用，会籍转入%s", o.name, move_to ? target.name : "");
-	size_t cut = strlen(note);
-	if (cut > 255) {
-		cut = 255;
-		while (cut > 0 && ((unsigned char)note[cut] & 0xc0) == 0x80)
-			cut--;
-		note[cut] = '\0';
-	}
+	char *note = admin_clip(
+		arena_printf(&r->mem, "%s停用，会籍转入%s", o.name, move_to ? target.name : ""), 255);
 	if (db_begin(r->db, true) != DB_OK ||
 	    store_org_deactivate(r->db, id, move_to, note, clock_now()) != STORE_OK ||
-	    !audit(r, &a, "org.deactivate", o.code,
+	    !admin_audit(r, &a, "org.deactivate", o.code,
 		   move_to ? arena_printf(&r->mem, "moved to %s", target.code) : NULL) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
@@ -351,7 +348,7 @@ void h_admin_staff_list(http_request *r)
 {
 	admin a;
 	long page;
-	if (!load_admin(r, &a) || !form_query_long(r, "page", 1, 1, 100000, &page))
+	if (!admin_load(r, &a) || !form_query_long(r, "page", 1, 1, 100000, &page))
 		return;
 	enum { SIZE = 50 };
 	staff_row *rows = arena_alloc(&r->mem, sizeof(staff_row) * SIZE);
@@ -377,7 +374,7 @@ void h_admin_staff_create(http_request *r)
 	form_value v[FORM_LEN(spec)];
 	admin a;
 	org_row org;
-	if (!form_parse(r, spec, FORM_LEN(spec), v) || !load_admin(r, &a) ||
+	if (!form_parse(r, spec, FORM_LEN(spec), v) || !admin_load(r, &a) ||
 	    !role_allowed(r, &a, v[2].s))
 		return;
 	json_t *oid = json_object_get(r->json, "org_id");
@@ -385,7 +382,7 @@ void h_admin_staff_create(http_request *r)
 		api_fail_msg(r, ERR_REQUIRED, "org_id", "请选择所属组织");
 		return;
 	}
-	if (!org_in_scope(r, &a, json_integer_value(oid), &org))
+	if (!admin_org_in_scope(r, &a, json_integer_value(oid), &org))
 		return;
 	char hash[PASSWORD_HASH_LEN];
 	int64_t id = 0;
@@ -405,7 +402,7 @@ void h_admin_staff_create(http_request *r)
 		return;
 	}
 	if (rc != STORE_OK ||
-	    !audit(r, &a, "staff.create", arena_printf(&r->mem, "staff:%lld", (long long)id), v[2].s) ||
+	    !admin_audit(r, &a, "staff.create", arena_printf(&r->mem, "staff:%lld", (long long)id), v[2].s) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		api_fail(r, ERR_UNAVAILABLE, NULL);
@@ -433,7 +430,7 @@ static bool managed_staff(http_request *r, const admin *a, account_row *s)
 		api_fail_msg(r, ERR_NOT_FOUND, NULL, "工作人员不存在");
 		return false;
 	}
-	if (!org_in_scope(r, a, s->org_id, &org))
+	if (!admin_org_in_scope(r, a, s->org_id, &org))
 		return false;
 	if (s->id == a->acct.id) {
 		api_fail_msg(r, ERR_FORBIDDEN, NULL, "不能修改自己的角色或状态");
@@ -450,17 +447,17 @@ void h_admin_staff_update(http_request *r)
 	admin a;
 	account_row s;
 	org_row org;
-	if (!form_parse(r, spec, FORM_LEN(spec), v) || !load_admin(r, &a) ||
+	if (!form_parse(r, spec, FORM_LEN(spec), v) || !admin_load(r, &a) ||
 	    !managed_staff(r, &a, &s))
 		return;
 	if (v[0].present && !role_allowed(r, &a, v[0].s))
 		return;
 	int64_t new_org = 0, oid;
 	bool rescope;
-	if (!body_id(r, "org_id", "所属组织应为组织编号", &rescope, &oid))
+	if (!admin_body_id(r, "org_id", "所属组织应为组织编号", &rescope, &oid))
 		return;
 	if (rescope) {
-		if (!org_in_scope(r, &a, oid, &org))
+		if (!admin_org_in_scope(r, &a, oid, &org))
 			return;
 		new_org = org.id;
 	}
@@ -470,7 +467,7 @@ void h_admin_staff_update(http_request *r)
 		    STORE_OK ||
 	    (disabled == 1 &&
 	     store_session_delete_others(r->db, SUBJECT_STAFF, s.id, NULL) != STORE_OK) ||
-	    !audit(r, &a, "staff.update", arena_printf(&r->mem, "staff:%lld", (long long)s.id),
+	    !admin_audit(r, &a, "staff.update", arena_printf(&r->mem, "staff:%lld", (long long)s.id),
 		   arena_printf(&r->mem, "role=%s org=%lld disabled=%d",
 				v[0].present ? v[0].s : "-", (long long)new_org, disabled)) ||
 	    db_commit(r->db) != DB_OK) {
@@ -486,14 +483,14 @@ void h_admin_staff_reset(http_request *r)
 	admin a;
 	account_row s;
 	char hash[PASSWORD_HASH_LEN];
-	if (!load_admin(r, &a) || !managed_staff(r, &a, &s))
+	if (!admin_load(r, &a) || !managed_staff(r, &a, &s))
 		return;
 	if (db_begin(r->db, true) != DB_OK ||
 	    !send_password(r, s.phone, "您的工会工作人员账号密码已重置，新密码：%s。请登录后台后立即修改密码。",
 			   hash) ||
 	    store_account_set_password(r->db, SUBJECT_STAFF, s.id, hash, clock_now()) != STORE_OK ||
 	    store_session_delete_others(r->db, SUBJECT_STAFF, s.id, NULL) != STORE_OK ||
-	    !audit(r, &a, "staff.password_reset",
+	    !admin_audit(r, &a, "staff.password_reset",
 		   arena_printf(&r->mem, "staff:%lld", (long long)s.id), NULL) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);

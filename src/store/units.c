@@ -8,6 +8,7 @@
  * Counting stops at UNIT_SEARCH_CAP + 1 per run, so a very common term costs a bounded scan. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain/grams.h"
 #include "store/store.h"
@@ -15,6 +16,70 @@
 #define UNIT_COLS                                                                                  \
 	"u.id, u.name, u.credit_code, u.district_code, u.street_code, u.address, u.has_union, "   \
 	"COALESCE(u.union_org_id, 0)"
+
+/* Multi-row statements for the grams: a unit has ~45 of them (a 100-character name ~220), and
+ * one statement per gram would cost a round trip each on PostgreSQL. Row counts 16 and 4 keep
+ * within the driver's 64 parameters; the rest go one at a time. */
+#define ROWS4(r) r ", " r ", " r ", " r
+#define ROWS16(r) ROWS4(r) ", " ROWS4(r) ", " ROWS4(r) ", " ROWS4(r)
+#define GRAM_INSERT "INSERT INTO unit_gram (gram, kind, name_len, unit_id) VALUES "
+#define COUNT_INSERT "INSERT INTO unit_gram_count (gram, kind, n) VALUES "
+#define COUNT_UPSERT " ON CONFLICT (gram, kind) DO UPDATE SET n = unit_gram_count.n + 1"
+
+static const struct {
+	int rows;
+	const char *grams, *counts;
+} gram_batches[] = {
+	{16, GRAM_INSERT ROWS16("(?, ?, ?, ?)"), COUNT_INSERT ROWS16("(?, ?, 1)") COUNT_UPSERT},
+	{4, GRAM_INSERT ROWS4("(?, ?, ?, ?)"), COUNT_INSERT ROWS4("(?, ?, 1)") COUNT_UPSERT},
+	{1, GRAM_INSERT "(?, ?, ?, ?)", COUNT_INSERT "(?, ?, 1)" COUNT_UPSERT},
+};
+
+/* Writes the unit's search grams and counts them in unit_gram_count. The grams of one unit are
+ * distinct, so no multi-row upsert touches a count twice. */
+static store_rc grams_add(db_conn *c, int64_t id, const char *name, const char *code)
+{
+	gram_list *g = malloc(sizeof(*g));
+	if (!g)
+		return STORE_ERR;
+	domain_unit_grams(name, code, g);
+	store_rc out = STORE_OK;
+	int i = 0;
+	for (size_t b = 0; b < sizeof(gram_batches) / sizeof(gram_batches[0]) && out == STORE_OK;
+	     b++) {
+		int rows = gram_batches[b].rows;
+		for (; i + rows <= g->n && out == STORE_OK; i += rows) {
+			db_param gp[64], cp[32];
+			for (int k = 0; k < rows; k++) {
+				gp[4 * k] = DB_TEXT(g->gram[i + k]);
+				gp[4 * k + 1] = DB_INT(g->kind[i + k]);
+				gp[4 * k + 2] = DB_INT(g->name_chars);
+				gp[4 * k + 3] = DB_INT(id);
+				cp[2 * k] = DB_TEXT(g->gram[i + k]);
+				cp[2 * k + 1] = DB_INT(g->kind[i + k]);
+			}
+			if (db_exec(c, gram_batches[b].grams, gp, 4 * rows) != DB_OK ||
+			    db_exec(c, gram_batches[b].counts, cp, 2 * rows) != DB_OK)
+				out = STORE_ERR;
+		}
+	}
+	free(g);
+	return out;
+}
+
+/* Takes the unit's grams out of the index and out of the counts. */
+static store_rc grams_remove(db_conn *c, int64_t id)
+{
+	return db_exec(c,
+		       "UPDATE unit_gram_count SET n = unit_gram_count.n - 1 FROM unit_gram g "
+		       "WHERE g.unit_id = ? AND unit_gram_count.gram = g.gram AND "
+		       "unit_gram_count.kind = g.kind",
+		       DB_ARGS(DB_INT(id))) == DB_OK &&
+			       db_exec(c, "DELETE FROM unit_gram WHERE unit_id = ?",
+				       DB_ARGS(DB_INT(id))) == DB_OK
+		       ? STORE_OK
+		       : STORE_ERR;
+}
 
 store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *id)
 {
@@ -33,23 +98,37 @@ store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *
 	db_done(r);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? STORE_CONFLICT : STORE_ERR;
-	gram_list *g = malloc(sizeof(*g));
-	if (!g)
+	return grams_add(c, *id, u->name, u->credit_code);
+}
+
+store_rc store_unit_update(db_conn *c, const unit_row *u)
+{
+	unit_row old;
+	store_rc rc = store_unit_get(c, u->id, &old);
+	if (rc != STORE_OK)
+		return rc;
+	if (db_exec(c,
+		    "UPDATE unit SET name = ?, address = ?, district_code = ?, street_code = ? "
+		    "WHERE id = ?",
+		    DB_ARGS(DB_TEXT(u->name), DB_TEXT(u->address), DB_TEXT(u->district_code),
+			    DB_TEXT(u->street_code), DB_INT(u->id))) != DB_OK)
 		return STORE_ERR;
-	domain_unit_grams(u->name, u->credit_code, g);
-	store_rc out = STORE_OK;
-	for (int i = 0; i < g->n && out == STORE_OK; i++)
-		if (db_exec(c,
-			    "INSERT INTO unit_gram (gram, kind, name_len, unit_id) VALUES (?, ?, ?, ?)",
-			    DB_ARGS(DB_TEXT(g->gram[i]), DB_INT(g->kind[i]), DB_INT(g->name_chars),
-				    DB_INT(*id))) != DB_OK ||
-		    db_exec(c,
-			    "INSERT INTO unit_gram_count (gram, kind, n) VALUES (?, ?, 1) "
-			    "ON CONFLICT (gram, kind) DO UPDATE SET n = unit_gram_count.n + 1",
-			    DB_ARGS(DB_TEXT(g->gram[i]), DB_INT(g->kind[i]))) != DB_OK)
-			out = STORE_ERR;
-	free(g);
-	return out;
+	/* Only the name's grams change (the credit code is fixed), but they are all rewritten:
+	 * name_len is part of every row's key. */
+	if (strcmp(old.name, u->name) == 0)
+		return STORE_OK;
+	if (grams_remove(c, u->id) != STORE_OK)
+		return STORE_ERR;
+	return grams_add(c, u->id, u->name, old.credit_code);
+}
+
+store_rc store_unit_set_union(db_conn *c, int64_t unit_id, int64_t union_org_id)
+{
+	return db_exec(c, "UPDATE unit SET union_org_id = ?, has_union = ? WHERE id = ?",
+		       DB_ARGS(union_org_id ? DB_INT(union_org_id) : DB_NULL,
+			       DB_INT(union_org_id != 0), DB_INT(unit_id))) == DB_OK
+		       ? STORE_OK
+		       : STORE_ERR;
 }
 
 static void read_unit(db_rows *r, unit_row *u)
@@ -64,10 +143,10 @@ static void read_unit(db_rows *r, unit_row *u)
 	u->union_org_id = db_int(r, 7);
 }
 
-store_rc store_unit_get(db_conn *c, int64_t id, unit_row *out)
+static store_rc fetch_unit(db_conn *c, const char *sql, db_param key, unit_row *out)
 {
 	db_rows *r;
-	if (db_query(c, &r, "SELECT " UNIT_COLS " FROM unit u WHERE u.id = ?", DB_ARGS(DB_INT(id))))
+	if (db_query(c, &r, sql, &key, 1))
 		return STORE_ERR;
 	int rc = db_next(r);
 	if (rc == DB_ROW)
@@ -76,67 +155,108 @@ store_rc store_unit_get(db_conn *c, int64_t id, unit_row *out)
 	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOTFOUND : STORE_ERR;
 }
 
-/* The three runs, each as a count and a page. Parameters: gram, kind, then the check values.
+store_rc store_unit_get(db_conn *c, int64_t id, unit_row *out)
+{
+	return fetch_unit(c, "SELECT " UNIT_COLS " FROM unit u WHERE u.id = ?", DB_INT(id), out);
+}
+
+store_rc store_unit_by_code(db_conn *c, const char *credit_code, unit_row *out)
+{
+	return fetch_unit(c, "SELECT " UNIT_COLS " FROM unit u WHERE u.credit_code = ?",
+			  DB_TEXT(credit_code), out);
+}
+
+/* The three runs, each as a count and a page, plain (worker search) and filtered (the back
+ * office: region, 已建会 and the admin's scope). Parameters: the scope root (filtered only),
+ * the gram, the check values, the filter values (filtered only), then LIMIT (and OFFSET).
  * Names are compared in lower case (ASCII folding, as the grams are). */
 typedef struct run_sql {
 	const char *count, *page;
 } run_sql;
 
-static const run_sql prefix_sql = {
-	"SELECT COUNT(*) FROM (SELECT 1 FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-	"WHERE g.gram = ? AND g.kind = 0 AND substr(lower(u.name), 1, CAST(? AS INTEGER)) = ? LIMIT ?) t",
-	"SELECT " UNIT_COLS " FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-	"WHERE g.gram = ? AND g.kind = 0 AND substr(lower(u.name), 1, CAST(? AS INTEGER)) = ? "
-	"ORDER BY g.name_len, g.unit_id LIMIT ? OFFSET ?",
+/* The organisations of a scope that can have units in their street or below them: the root
+ * and the non-grassroots organisations under it (grassroots unions have no children). */
+#define SCOPE_CTE                                                                                  \
+	"WITH RECURSIVE sub(id, code) AS (SELECT id, code FROM org WHERE id = ? UNION ALL "        \
+	"SELECT o.id, o.code FROM org o JOIN sub ON o.parent_id = sub.id "                         \
+	"WHERE o.kind <> 'grassroots') "
+/* Region, 已建会 and scope: a unit is in scope when its street's union is, or its own union
+ * (which is the root itself or sits right below an organisation of sub). Root 0: everything. */
+#define UNIT_FILTER                                                                                \
+	" AND (? = '' OR u.district_code = ?) AND (? = '' OR u.street_code = ?) "                  \
+	"AND (? < 0 OR u.has_union = ?) AND (? = 0 OR u.street_code IN (SELECT code FROM sub) "    \
+	"OR EXISTS (SELECT 1 FROM org g2 WHERE g2.id = u.union_org_id AND "                        \
+	"(g2.id IN (SELECT id FROM sub) OR g2.parent_id IN (SELECT id FROM sub)))) "
+#define RUN_FROM " FROM unit_gram g JOIN unit u ON u.id = g.unit_id WHERE "
+#define RUN_ORDER " ORDER BY g.name_len, g.unit_id LIMIT ? OFFSET ?"
+#define RUN(where)                                                                                 \
+	{"SELECT COUNT(*) FROM (SELECT 1" RUN_FROM where " LIMIT ?) t",                            \
+	 "SELECT " UNIT_COLS RUN_FROM where RUN_ORDER}
+#define RUN_FILTERED(where)                                                                        \
+	{SCOPE_CTE "SELECT COUNT(*) FROM (SELECT 1" RUN_FROM where UNIT_FILTER " LIMIT ?) t",      \
+	 SCOPE_CTE "SELECT " UNIT_COLS RUN_FROM where UNIT_FILTER RUN_ORDER}
+
+#define PREFIX_WHERE                                                                               \
+	"g.gram = ? AND g.kind = 0 AND substr(lower(u.name), 1, CAST(? AS INTEGER)) = ?"
+#define SUBSTRING_WHERE(instr)                                                                     \
+	"g.gram = ? AND g.kind = 1 AND substr(lower(u.name), 1, CAST(? AS INTEGER)) <> ? AND " instr \
+	"(lower(u.name), ?) > 0"
+#define CODE_WHERE(instr)                                                                          \
+	"g.gram = ? AND g.kind = 2 AND " instr "(lower(u.name), ?) = 0 AND " instr                 \
+	"(u.credit_code, ?) > 0"
+
+/* [filtered] */
+static const run_sql prefix_sql[2] = {RUN(PREFIX_WHERE), RUN_FILTERED(PREFIX_WHERE)};
+
+/* [filtered][dialect] */
+static const run_sql substring_sql[2][2] = {
+	{[DB_SQLITE] = RUN(SUBSTRING_WHERE("instr")), [DB_POSTGRES] = RUN(SUBSTRING_WHERE("strpos"))},
+	{[DB_SQLITE] = RUN_FILTERED(SUBSTRING_WHERE("instr")),
+	 [DB_POSTGRES] = RUN_FILTERED(SUBSTRING_WHERE("strpos"))},
 };
 
-static const run_sql substring_sql[2] = {
-	[DB_SQLITE] = {
-		"SELECT COUNT(*) FROM (SELECT 1 FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-		"WHERE g.gram = ? AND g.kind = 1 AND substr(lower(u.name), 1, CAST(? AS INTEGER)) <> ? AND "
-		"instr(lower(u.name), ?) > 0 LIMIT ?) t",
-		"SELECT " UNIT_COLS " FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-		"WHERE g.gram = ? AND g.kind = 1 AND substr(lower(u.name), 1, CAST(? AS INTEGER)) <> ? AND "
-		"instr(lower(u.name), ?) > 0 ORDER BY g.name_len, g.unit_id LIMIT ? OFFSET ?",
-	},
-	[DB_POSTGRES] = {
-		"SELECT COUNT(*) FROM (SELECT 1 FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-		"WHERE g.gram = ? AND g.kind = 1 AND substr(lower(u.name), 1, CAST(? AS INTEGER)) <> ? AND "
-		"strpos(lower(u.name), ?) > 0 LIMIT ?) t",
-		"SELECT " UNIT_COLS " FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-		"WHERE g.gram = ? AND g.kind = 1 AND substr(lower(u.name), 1, CAST(? AS INTEGER)) <> ? AND "
-		"strpos(lower(u.name), ?) > 0 ORDER BY g.name_len, g.unit_id LIMIT ? OFFSET ?",
-	},
+static const run_sql code_sql[2][2] = {
+	{[DB_SQLITE] = RUN(CODE_WHERE("instr")), [DB_POSTGRES] = RUN(CODE_WHERE("strpos"))},
+	{[DB_SQLITE] = RUN_FILTERED(CODE_WHERE("instr")),
+	 [DB_POSTGRES] = RUN_FILTERED(CODE_WHERE("strpos"))},
 };
 
-static const run_sql code_sql[2] = {
-	[DB_SQLITE] = {
-		"SELECT COUNT(*) FROM (SELECT 1 FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-		"WHERE g.gram = ? AND g.kind = 2 AND instr(lower(u.name), ?) = 0 AND "
-		"instr(u.credit_code, ?) > 0 LIMIT ?) t",
-		"SELECT " UNIT_COLS " FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-		"WHERE g.gram = ? AND g.kind = 2 AND instr(lower(u.name), ?) = 0 AND "
-		"instr(u.credit_code, ?) > 0 ORDER BY g.name_len, g.unit_id LIMIT ? OFFSET ?",
-	},
-	[DB_POSTGRES] = {
-		"SELECT COUNT(*) FROM (SELECT 1 FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-		"WHERE g.gram = ? AND g.kind = 2 AND strpos(lower(u.name), ?) = 0 AND "
-		"strpos(u.credit_code, ?) > 0 LIMIT ?) t",
-		"SELECT " UNIT_COLS " FROM unit_gram g JOIN unit u ON u.id = g.unit_id "
-		"WHERE g.gram = ? AND g.kind = 2 AND strpos(lower(u.name), ?) = 0 AND "
-		"strpos(u.credit_code, ?) > 0 ORDER BY g.name_len, g.unit_id LIMIT ? OFFSET ?",
-	},
+/* The back office's list without a keyword: newest first. */
+static const run_sql list_sql = {
+	SCOPE_CTE "SELECT COUNT(*) FROM (SELECT 1 FROM unit u WHERE 1 = 1" UNIT_FILTER " LIMIT ?) t",
+	SCOPE_CTE "SELECT " UNIT_COLS " FROM unit u WHERE 1 = 1" UNIT_FILTER
+		  "ORDER BY u.id DESC LIMIT ? OFFSET ?",
 };
 
 typedef struct run {
 	const run_sql *sql;
-	db_param p[6]; /* gram, then checks; LIMIT/OFFSET are appended */
+	db_param p[16]; /* [root,] gram and checks[, filter values]; LIMIT/OFFSET are appended */
 	int np;
 } run;
 
+/* A run's parameters: the scope root before the run's own, the filter's values after. */
+static run make_run(const run_sql *sql, const unit_filter *f, const db_param *own, int nown)
+{
+	run rn = {.sql = sql};
+	if (f)
+		rn.p[rn.np++] = DB_INT(f->scope_root);
+	for (int i = 0; i < nown; i++)
+		rn.p[rn.np++] = own[i];
+	if (f) {
+		const char *d = f->district_code ? f->district_code : "";
+		const char *s = f->street_code ? f->street_code : "";
+		db_param fp[] = {DB_TEXT(d),	       DB_TEXT(d),	      DB_TEXT(s),
+				 DB_TEXT(s),	       DB_INT(f->has_union), DB_INT(f->has_union),
+				 DB_INT(f->scope_root)};
+		for (size_t i = 0; i < sizeof(fp) / sizeof(fp[0]); i++)
+			rn.p[rn.np++] = fp[i];
+	}
+	return rn;
+}
+
 static int64_t run_count(db_conn *c, const run *rn)
 {
-	db_param p[8];
+	db_param p[18];
 	memcpy(p, rn->p, sizeof(db_param) * (size_t)rn->np);
 	p[rn->np] = DB_INT(UNIT_SEARCH_CAP + 1);
 	db_rows *r;
@@ -149,7 +269,7 @@ static int64_t run_count(db_conn *c, const run *rn)
 
 static int run_page(db_conn *c, const run *rn, int offset, int limit, unit_page *out)
 {
-	db_param p[8];
+	db_param p[18];
 	memcpy(p, rn->p, sizeof(db_param) * (size_t)rn->np);
 	p[rn->np] = DB_INT(limit);
 	p[rn->np + 1] = DB_INT(offset);
@@ -205,30 +325,11 @@ static int utf8_chars(const char *s)
 	return n;
 }
 
-store_rc store_unit_search(db_conn *c, const char *q, int offset, int limit, unit_page *out)
+/* Runs are disjoint (prefixes, other substrings, code-only matches), so a page is the
+ * concatenation of their ranked lists with offset applied across them. */
+static store_rc run_all(db_conn *c, const run *runs, int nruns, int offset, int limit,
+			unit_page *out)
 {
-	db_kind k = db_conn_dialect(c);
-	int chars = utf8_chars(q), nruns = 0;
-	char prefix[GRAM_MAX_BYTES * 2], pair[GRAM_MAX_BYTES], code[64], code_gram[8];
-	run runs[3];
-	domain_utf8_sub(q, 0, chars < 4 ? chars : 4, prefix, sizeof(prefix));
-	runs[nruns++] = (run){&prefix_sql, {DB_TEXT(prefix), DB_INT(chars), DB_TEXT(q)}, 3};
-	if (chars == 1)
-		snprintf(pair, sizeof(pair), "%s", q);
-	else
-		rarest_pair(c, q, chars, pair, sizeof(pair));
-	runs[nruns++] = (run){&substring_sql[k],
-			      {DB_TEXT(pair), DB_INT(chars), DB_TEXT(q), DB_TEXT(q)}, 4};
-	if (chars >= 4 && chars <= 18 && code_like(q)) {
-		snprintf(code, sizeof(code), "%s", q);
-		for (char *p = code; *p; p++)
-			if (*p >= 'a' && *p <= 'z')
-				*p = (char)(*p - 'a' + 'A');
-		snprintf(code_gram, sizeof(code_gram), "%.4s", code);
-		runs[nruns++] = (run){&code_sql[k], {DB_TEXT(code_gram), DB_TEXT(q), DB_TEXT(code)}, 3};
-	}
-	/* Runs are disjoint (prefixes, other substrings, code-only matches), so a page is the
-	 * concatenation of their ranked lists with offset applied across them. */
 	out->n = 0;
 	out->total = 0;
 	int skip = offset;
@@ -245,4 +346,60 @@ store_rc store_unit_search(db_conn *c, const char *q, int offset, int limit, uni
 		skip = skip > n ? skip - (int)n : 0;
 	}
 	return STORE_OK;
+}
+
+store_rc store_unit_search_filtered(db_conn *c, const char *q, const unit_filter *f, int offset,
+				    int limit, unit_page *out)
+{
+	if (!q) {
+		static const unit_filter all = {.has_union = -1};
+		run rn = make_run(&list_sql, f ? f : &all, NULL, 0);
+		return run_all(c, &rn, 1, offset, limit, out);
+	}
+	db_kind k = db_conn_dialect(c);
+	int chars = utf8_chars(q), nruns = 0, fi = f != NULL;
+	char prefix[GRAM_MAX_BYTES * 2], pair[GRAM_MAX_BYTES], code[64], code_gram[8];
+	run runs[3];
+	domain_utf8_sub(q, 0, chars < 4 ? chars : 4, prefix, sizeof(prefix));
+	runs[nruns++] = make_run(&prefix_sql[fi], f,
+				 (db_param[]){DB_TEXT(prefix), DB_INT(chars), DB_TEXT(q)}, 3);
+	if (chars == 1)
+		snprintf(pair, sizeof(pair), "%s", q);
+	else
+		rarest_pair(c, q, chars, pair, sizeof(pair));
+	runs[nruns++] = make_run(&substring_sql[fi][k], f,
+				 (db_param[]){DB_TEXT(pair), DB_INT(chars), DB_TEXT(q), DB_TEXT(q)},
+				 4);
+	if (chars >= 4 && chars <= 18 && code_like(q)) {
+		snprintf(code, sizeof(code), "%s", q);
+		for (char *p = code; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		snprintf(code_gram, sizeof(code_gram), "%.4s", code);
+		db_param own[] = {DB_TEXT(code_gram), DB_TEXT(q), DB_TEXT(code)};
+		runs[nruns++] = make_run(&code_sql[fi][k], f, own, 3);
+	}
+	return run_all(c, runs, nruns, offset, limit, out);
+}
+
+store_rc store_unit_search(db_conn *c, const char *q, int offset, int limit, unit_page *out)
+{
+	return store_unit_search_filtered(c, q, NULL, offset, limit, out);
+}
+
+store_rc store_unit_within(db_conn *c, const unit_row *u, int64_t root, bool *within)
+{
+	/* Up from the street's union and from the unit's own union: is root on either path? */
+	db_rows *r;
+	*within = false;
+	if (db_query(c, &r,
+		     "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM org "
+		     "WHERE code = ? OR id = ? UNION SELECT o.id, o.parent_id FROM org o "
+		     "JOIN up ON o.id = up.parent_id) SELECT 1 FROM up WHERE id = ?",
+		     DB_ARGS(DB_TEXT(u->street_code), DB_INT(u->union_org_id), DB_INT(root))))
+		return STORE_ERR;
+	int rc = db_next(r);
+	*within = rc == DB_ROW;
+	db_done(r);
+	return rc == DB_ERR ? STORE_ERR : STORE_OK;
 }

@@ -5,13 +5,12 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
 import {
-  addStaff, dbQuery, expectError, freshHour, freshId, freshPhone, maskId, maskPhone, raw, register,
-  sendCode, sleep,
+  addStaff, dbQuery, expectError, freshHour, freshId, freshPhone, maskId, maskPhone, postExpectContinue,
+  raw, register, sendCode, sleep,
 } from './helpers.mjs';
 
 let srv;
@@ -98,27 +97,6 @@ async function waitForMail(address, n) {
 }
 
 // POST with "Expect: 100-continue": the body is sent only if the server asks for it.
-function postExpectContinue(path, body) {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(srv.url + path, {
-      method: 'POST', agent: false,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' },
-    }, (res) => {
-      const parts = [];
-      res.on('data', (c) => parts.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(parts).toString('utf8');
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-        let json = null;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, text, body: json, headers: h, continued: req.continued });
-      });
-    });
-    req.on('continue', () => { req.continued = true; req.end(body); });
-    req.on('error', reject);
-  });
-}
 
 const submit = (body, c = new Client(srv.url)) => c.post('/api/v1/recover/appeal', body);
 
@@ -227,7 +205,7 @@ test('refused uploads store nothing and leave the code usable', async () => {
   assert.ok(huge.length > 14 * MB);
   // (A client that sends such a body at once may see the connection closed before the answer:
   // the server refuses on the Content-Length without reading on; so ask first, as curl does.)
-  expectError(await postExpectContinue('/api/v1/recover/appeal', huge), 413, 'body_too_large', undefined, 'Content-Length over 14 MB');
+  expectError(await postExpectContinue(srv.url, '/api/v1/recover/appeal', huge), 413, 'body_too_large', undefined, 'Content-Length over 14 MB');
   const chunks = [];
   for (let i = 0; i < huge.length; i += MB) chunks.push(huge.slice(i, i + MB));
   const streamed = await raw(srv, { path: '/api/v1/recover/appeal', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, chunks });

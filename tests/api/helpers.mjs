@@ -178,3 +178,34 @@ export function raw(srv, { method = 'POST', path, headers = {}, body, chunks }) 
     }
   });
 }
+
+// A back-office organisation made through the API (POST /admin/orgs); returns it.
+export async function createOrg(c, parentId, name, kind = 'grassroots') {
+  const r = await c.post('/api/v1/admin/orgs', { parent_id: parentId, name, kind });
+  assert.equal(r.status, 201, r.text);
+  return r.body.org;
+}
+
+// A POST that waits for 100 Continue, so that a refusal before the body is read (413) arrives
+// whole; resolves like Client.request, with `continued` set when the body was sent.
+export function postExpectContinue(base, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(base + path, {
+      method: 'POST', agent: false,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' },
+    }, (res) => {
+      const parts = [];
+      res.on('data', (c) => parts.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8');
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, text, body: json, headers: h, continued: req.continued });
+      });
+    });
+    req.on('continue', () => { req.continued = true; req.end(body); });
+    req.on('error', reject);
+  });
+}
