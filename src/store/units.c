@@ -175,11 +175,14 @@ typedef struct run_sql {
 } run_sql;
 
 /* The organisations of a scope that can have units in their street or below them: the root
- * and the non-grassroots organisations under it (grassroots unions have no children). */
+ * and the non-grassroots organisations under it (grassroots unions have no children), a few
+ * dozen rows where the whole subtree of a district has tens of thousands; read off the index
+ * org(parent_id, kind). The filter names sub as well: a condition on o alone lets SQLite (with
+ * ANALYZE statistics) build a Bloom filter over the whole org table for the recursion. */
 #define SCOPE_CTE                                                                                  \
 	"WITH RECURSIVE sub(id, code) AS (SELECT id, code FROM org WHERE id = ? UNION ALL "        \
-	"SELECT o.id, o.code FROM org o JOIN sub ON o.parent_id = sub.id "                         \
-	"WHERE o.kind <> 'grassroots') "
+	"SELECT o.id, o.code FROM sub JOIN org o ON o.parent_id = sub.id "                         \
+	"WHERE o.kind <> 'grassroots' OR sub.id < 0) "
 /* Region, 已建会 and scope: a unit is in scope when its street's union is, or its own union
  * (which is the root itself or sits right below an organisation of sub). Root 0: everything. */
 #define UNIT_FILTER                                                                                \

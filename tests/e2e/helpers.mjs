@@ -186,3 +186,19 @@ export async function newMember(srv, name = '李会员') {
   assert.equal(m.body.membership.org.name, bank.union.name);
   return { ...w, bank, bankReviewer, memberNo: m.body.membership.member_no, joinRef: created.body.application.ref };
 }
+
+// A back-office page at 1366×768 logged in through the login form with STAFF_PASSWORD, on the
+// 工作台: every browser test's staff login goes through here. Returns { context, page, watch }.
+export async function staffPage(browser, srv, phone) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const watch = watchPage(page);
+  await page.goto(`${srv.url}/admin/`);
+  await expectPath(page, '/admin/login');
+  await page.getByPlaceholder('请输入手机号').fill(phone);
+  await page.getByPlaceholder('请输入密码').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expectPath(page, '/admin/');
+  return { context, page, watch };
+}
