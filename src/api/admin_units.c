@@ -855,17 +855,14 @@ void h_admin_units_import(http_request *r)
 				   "details", body));
 		return;
 	}
-	int64_t now = clock_now();
-	bool ok = true;
-	for (int i = 0; ok && i < st.nrows; i++) {
+	unit_new *units = arena_alloc(&r->mem, sizeof(unit_new) * (size_t)st.nrows);
+	for (int i = 0; i < st.nrows; i++) {
 		const import_row *w = &st.rows[i];
-		unit_new u = {.name = w->name, .credit_code = w->code,
-			      .district_code = w->district->code, .street_code = w->street->code,
-			      .address = w->address};
-		int64_t id;
-		ok = store_unit_create(r->db, &u, now, &id) == STORE_OK;
+		units[i] = (unit_new){.name = w->name, .credit_code = w->code,
+				      .district_code = w->district->code,
+				      .street_code = w->street->code, .address = w->address};
 	}
-	if (!ok ||
+	if (store_units_create(r->db, units, st.nrows, clock_now()) != STORE_OK ||
 	    !admin_audit(r, &a, "unit.import", "units",
 			 arena_printf(&r->mem, "imported %d units", st.nrows)) ||
 	    db_commit(r->db) != DB_OK) {

@@ -172,6 +172,9 @@ typedef struct unit_new {
 } unit_new;
 /* Creates the unit and its search grams. STORE_CONFLICT: the credit code exists. */
 store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *id);
+/* Creates n units at once (an import, inside the caller's transaction); the search grams'
+ * counts are written once per gram. STORE_CONFLICT: a credit code exists. */
+store_rc store_units_create(db_conn *c, const unit_new *units, int n, int64_t now);
 store_rc store_unit_count(db_conn *c, int64_t *n);
 
 typedef struct unit_row {

@@ -18,53 +18,152 @@
 	"COALESCE(u.union_org_id, 0)"
 
 /* Multi-row statements for the grams: a unit has ~45 of them (a 100-character name ~220), and
- * one statement per gram would cost a round trip each on PostgreSQL. Row counts 16 and 4 keep
- * within the driver's 64 parameters; the rest go one at a time. */
+ * one statement per gram would cost a round trip each on PostgreSQL. Rows go 16, then 4, then 1
+ * at a time, within the driver's 64 parameters. */
 #define ROWS4(r) r ", " r ", " r ", " r
 #define ROWS16(r) ROWS4(r) ", " ROWS4(r) ", " ROWS4(r) ", " ROWS4(r)
 #define GRAM_INSERT "INSERT INTO unit_gram (gram, kind, name_len, unit_id) VALUES "
 #define COUNT_INSERT "INSERT INTO unit_gram_count (gram, kind, n) VALUES "
-#define COUNT_UPSERT " ON CONFLICT (gram, kind) DO UPDATE SET n = unit_gram_count.n + 1"
+#define COUNT_UPSERT " ON CONFLICT (gram, kind) DO UPDATE SET n = unit_gram_count.n + excluded.n"
 
-static const struct {
-	int rows;
-	const char *grams, *counts;
-} gram_batches[] = {
-	{16, GRAM_INSERT ROWS16("(?, ?, ?, ?)"), COUNT_INSERT ROWS16("(?, ?, 1)") COUNT_UPSERT},
-	{4, GRAM_INSERT ROWS4("(?, ?, ?, ?)"), COUNT_INSERT ROWS4("(?, ?, 1)") COUNT_UPSERT},
-	{1, GRAM_INSERT "(?, ?, ?, ?)", COUNT_INSERT "(?, ?, 1)" COUNT_UPSERT},
+static const int batch_rows[3] = {16, 4, 1};
+static const char *const gram_sql[3] = {
+	GRAM_INSERT ROWS16("(?, ?, ?, ?)"),
+	GRAM_INSERT ROWS4("(?, ?, ?, ?)"),
+	GRAM_INSERT "(?, ?, ?, ?)",
+};
+static const char *const count_sql[3] = {
+	COUNT_INSERT ROWS16("(?, ?, ?)") COUNT_UPSERT,
+	COUNT_INSERT ROWS4("(?, ?, ?)") COUNT_UPSERT,
+	COUNT_INSERT "(?, ?, ?)" COUNT_UPSERT,
 };
 
-/* Writes the unit's search grams and counts them in unit_gram_count. The grams of one unit are
- * distinct, so no multi-row upsert touches a count twice. */
-static store_rc grams_add(db_conn *c, int64_t id, const char *name, const char *code)
+typedef void (*row_fill)(const void *ctx, int row, db_param *out);
+
+/* Inserts nrows rows of width parameters each, filled by fill, in the batches above. */
+static store_rc insert_rows(db_conn *c, const char *const sql[3], int width, int nrows,
+			    row_fill fill, const void *ctx)
+{
+	int i = 0;
+	for (int b = 0; b < 3; b++)
+		for (; i + batch_rows[b] <= nrows; i += batch_rows[b]) {
+			db_param p[64];
+			for (int k = 0; k < batch_rows[b]; k++)
+				fill(ctx, i + k, p + width * k);
+			if (db_exec(c, sql[b], p, width * batch_rows[b]) != DB_OK)
+				return STORE_ERR;
+		}
+	return STORE_OK;
+}
+
+/* The grams added by a write and how many units gained each: unit_gram_count is updated once
+ * per gram at the end. (Updating a common gram's row once per unit would, on PostgreSQL, leave
+ * a chain of row versions that every later update in the transaction walks: an import of
+ * thousands of units would take minutes.) */
+typedef struct tally_entry {
+	char gram[GRAM_MAX_BYTES];
+	int kind;
+	int64_t n;
+} tally_entry;
+
+typedef struct gram_tally {
+	tally_entry *slot;
+	size_t cap, used;
+} gram_tally;
+
+static size_t tally_hash(const char *gram, int kind)
+{
+	size_t h = 2166136261u ^ (size_t)kind;
+	for (const unsigned char *p = (const unsigned char *)gram; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+static tally_entry *tally_find(tally_entry *slot, size_t cap, const char *gram, int kind)
+{
+	for (size_t i = tally_hash(gram, kind) & (cap - 1);; i = (i + 1) & (cap - 1))
+		if (!slot[i].n || (slot[i].kind == kind && strcmp(slot[i].gram, gram) == 0))
+			return &slot[i];
+}
+
+static bool tally_add(gram_tally *t, const char *gram, int kind)
+{
+	if ((t->used + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		tally_entry *slot = calloc(cap, sizeof(*slot));
+		if (!slot)
+			return false;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slot[i].n)
+				*tally_find(slot, cap, t->slot[i].gram, t->slot[i].kind) = t->slot[i];
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
+	}
+	tally_entry *e = tally_find(t->slot, t->cap, gram, kind);
+	if (!e->n) {
+		snprintf(e->gram, sizeof(e->gram), "%s", gram);
+		e->kind = kind;
+		t->used++;
+	}
+	e->n++;
+	return true;
+}
+
+static void fill_count(const void *ctx, int row, db_param *out)
+{
+	const tally_entry *e = ((const tally_entry *const *)ctx)[row];
+	out[0] = DB_TEXT(e->gram);
+	out[1] = DB_INT(e->kind);
+	out[2] = DB_INT(e->n);
+}
+
+/* Adds the tally to unit_gram_count (each gram once) and frees it. */
+static store_rc tally_flush(db_conn *c, gram_tally *t)
+{
+	const tally_entry **list = malloc(sizeof(*list) * (t->used ? t->used : 1));
+	store_rc rc = list ? STORE_OK : STORE_ERR;
+	int n = 0;
+	for (size_t i = 0; list && i < t->cap; i++)
+		if (t->slot[i].n)
+			list[n++] = &t->slot[i];
+	if (rc == STORE_OK)
+		rc = insert_rows(c, count_sql, 3, n, fill_count, list);
+	free(list);
+	free(t->slot);
+	*t = (gram_tally){0};
+	return rc;
+}
+
+typedef struct unit_grams {
+	const gram_list *g;
+	int64_t id;
+} unit_grams;
+
+static void fill_gram(const void *ctx, int row, db_param *out)
+{
+	const unit_grams *u = ctx;
+	out[0] = DB_TEXT(u->g->gram[row]);
+	out[1] = DB_INT(u->g->kind[row]);
+	out[2] = DB_INT(u->g->name_chars);
+	out[3] = DB_INT(u->id);
+}
+
+/* Writes the unit's search grams and tallies them. */
+static store_rc grams_add(db_conn *c, int64_t id, const char *name, const char *code,
+			  gram_tally *t)
 {
 	gram_list *g = malloc(sizeof(*g));
 	if (!g)
 		return STORE_ERR;
 	domain_unit_grams(name, code, g);
-	store_rc out = STORE_OK;
-	int i = 0;
-	for (size_t b = 0; b < sizeof(gram_batches) / sizeof(gram_batches[0]) && out == STORE_OK;
-	     b++) {
-		int rows = gram_batches[b].rows;
-		for (; i + rows <= g->n && out == STORE_OK; i += rows) {
-			db_param gp[64], cp[32];
-			for (int k = 0; k < rows; k++) {
-				gp[4 * k] = DB_TEXT(g->gram[i + k]);
-				gp[4 * k + 1] = DB_INT(g->kind[i + k]);
-				gp[4 * k + 2] = DB_INT(g->name_chars);
-				gp[4 * k + 3] = DB_INT(id);
-				cp[2 * k] = DB_TEXT(g->gram[i + k]);
-				cp[2 * k + 1] = DB_INT(g->kind[i + k]);
-			}
-			if (db_exec(c, gram_batches[b].grams, gp, 4 * rows) != DB_OK ||
-			    db_exec(c, gram_batches[b].counts, cp, 2 * rows) != DB_OK)
-				out = STORE_ERR;
-		}
-	}
+	unit_grams ug = {g, id};
+	store_rc rc = insert_rows(c, gram_sql, 4, g->n, fill_gram, &ug);
+	for (int i = 0; rc == STORE_OK && i < g->n; i++)
+		if (!tally_add(t, g->gram[i], g->kind[i]))
+			rc = STORE_ERR;
 	free(g);
-	return out;
+	return rc;
 }
 
 /* Takes the unit's grams out of the index and out of the counts. */
@@ -81,7 +180,8 @@ static store_rc grams_remove(db_conn *c, int64_t id)
 		       : STORE_ERR;
 }
 
-store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *id)
+static store_rc unit_insert(db_conn *c, const unit_new *u, int64_t now, int64_t *id,
+			    gram_tally *t)
 {
 	db_rows *r;
 	if (db_query(c, &r,
@@ -98,7 +198,31 @@ store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *
 	db_done(r);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? STORE_CONFLICT : STORE_ERR;
-	return grams_add(c, *id, u->name, u->credit_code);
+	return grams_add(c, *id, u->name, u->credit_code, t);
+}
+
+store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *id)
+{
+	gram_tally t = {0};
+	store_rc rc = unit_insert(c, u, now, id, &t);
+	if (rc == STORE_OK)
+		return tally_flush(c, &t);
+	free(t.slot);
+	return rc;
+}
+
+store_rc store_units_create(db_conn *c, const unit_new *units, int n, int64_t now)
+{
+	gram_tally t = {0};
+	store_rc rc = STORE_OK;
+	for (int i = 0; rc == STORE_OK && i < n; i++) {
+		int64_t id;
+		rc = unit_insert(c, &units[i], now, &id, &t);
+	}
+	if (rc == STORE_OK)
+		return tally_flush(c, &t);
+	free(t.slot);
+	return rc;
 }
 
 store_rc store_unit_update(db_conn *c, const unit_row *u)
@@ -117,9 +241,13 @@ store_rc store_unit_update(db_conn *c, const unit_row *u)
 	 * name_len is part of every row's key. */
 	if (strcmp(old.name, u->name) == 0)
 		return STORE_OK;
-	if (grams_remove(c, u->id) != STORE_OK)
+	gram_tally t = {0};
+	if (grams_remove(c, u->id) != STORE_OK ||
+	    grams_add(c, u->id, u->name, old.credit_code, &t) != STORE_OK) {
+		free(t.slot);
 		return STORE_ERR;
-	return grams_add(c, u->id, u->name, old.credit_code);
+	}
+	return tally_flush(c, &t);
 }
 
 store_rc store_unit_set_union(db_conn *c, int64_t unit_id, int64_t union_org_id)
