@@ -19,12 +19,12 @@
 #include "domain/idcard.h"
 #include "domain/member.h"
 #include "domain/phone.h"
+#include "domain/unit.h"
 #include "security/crypto.h"
 #include "security/password.h"
 #include "util/buf.h"
 #include "util/clock.h"
 
-/* The session's staff account, which must be an org or platform admin. */
 bool admin_load(http_request *r, admin *a)
 {
 	if (store_account_get(r->db, SUBJECT_STAFF, r->subject_id, &a->acct) != STORE_OK ||
@@ -58,7 +58,7 @@ bool admin_audit(http_request *r, const admin *a, const char *action, const char
 			   clock_now()) == STORE_OK;
 }
 
-static json_t *render_org(const org_node *n)
+json_t *admin_render_org(const org_node *n)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:I, s:I}", "id", (json_int_t)n->org.id, "code",
 			 n->org.code, "name", n->org.name, "kind", n->org.kind, "active",
@@ -84,33 +84,23 @@ void h_admin_orgs(http_request *r)
 	}
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, render_org(&nodes[i]));
+		json_array_append_new(items, admin_render_org(&nodes[i]));
 	res_json(r, 200, json_pack("{s:{s:I, s:s, s:s, s:s, s:b}, s:o}", "parent", "id",
 				   (json_int_t)root.id, "code", root.code, "name", root.name, "kind",
 				   root.kind, "active", root.active, "items", items));
 }
 
-/* Does s start or end with a space (ASCII or the ideographic U+3000)? */
-static bool padded(const char *s)
-{
-	size_t n = strlen(s);
-	return *s == ' ' || strncmp(s, "\xE3\x80\x80", 3) == 0 || (n && s[n - 1] == ' ') ||
-	       (n >= 3 && strcmp(s + n - 3, "\xE3\x80\x80") == 0);
-}
-
-static bool org_name_ok(http_request *r, const char *name)
+bool admin_org_name_ok(http_request *r, const char *name)
 {
 	size_t n = form_utf8_len(name);
-	if (n < 2 || n > 60 || padded(name)) {
+	if (n < 2 || n > 60 || domain_text_padded(name)) {
 		api_fail_msg(r, ERR_INVALID_FIELD, "name", "组织名称应为2–60个字，首尾不能是空格");
 		return false;
 	}
 	return true;
 }
 
-/* An integer id field of the body: absent or null → *present false; anything but an integer
- * answers 400 naming the field. */
-static bool body_id(http_request *r, const char *field, const char *message, bool *present,
+bool admin_body_id(http_request *r, const char *field, const char *message, bool *present,
 		    int64_t *id)
 {
 	json_t *v = json_object_get(r->json, field);
@@ -126,6 +116,30 @@ static bool body_id(http_request *r, const char *field, const char *message, boo
 	return true;
 }
 
+char *admin_clip(char *s, size_t max)
+{
+	size_t cut = strlen(s);
+	if (cut > max) {
+		cut = max;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		s[cut] = '\0';
+	}
+	return s;
+}
+
+store_rc admin_org_insert(http_request *r, org_row *o, int64_t *id)
+{
+	store_rc rc = STORE_CONFLICT;
+	for (int tries = 0; rc == STORE_CONFLICT && tries < 5; tries++) {
+		char digits[11];
+		crypto_digits(digits, 10);
+		snprintf(o->code, sizeof(o->code), "G%s", digits);
+		rc = store_org_create(r->db, o, clock_now(), id);
+	}
+	return rc;
+}
+
 void h_admin_org_create(http_request *r)
 {
 	static const field_spec spec[] = {{"name", FIELD_TEXT, true, "组织名称"},
@@ -134,7 +148,7 @@ void h_admin_org_create(http_request *r)
 	admin a;
 	org_row parent;
 	if (!form_parse(r, spec, FORM_LEN(spec), v) || !admin_load(r, &a) ||
-	    !org_name_ok(r, v[0].s))
+	    !admin_org_name_ok(r, v[0].s))
 		return;
 	json_t *pid = json_object_get(r->json, "parent_id");
 	if (!json_is_integer(pid)) {
@@ -156,18 +170,12 @@ void h_admin_org_create(http_request *r)
 	snprintf(o.kind, sizeof(o.kind), "%s", v[1].s);
 	snprintf(o.region_code, sizeof(o.region_code), "%s", parent.region_code);
 	int64_t id = 0;
-	store_rc rc = STORE_CONFLICT;
 	if (db_begin(r->db, true) != DB_OK) {
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}
-	for (int tries = 0; rc == STORE_CONFLICT && tries < 5; tries++) {
-		char digits[11];
-		crypto_digits(digits, 10);
-		snprintf(o.code, sizeof(o.code), "G%s", digits);
-		rc = store_org_create(r->db, &o, clock_now(), &id);
-	}
-	if (rc != STORE_OK || !admin_audit(r, &a, "org.create", o.code, o.name) ||
+	if (admin_org_insert(r, &o, &id) != STORE_OK ||
+	    !admin_audit(r, &a, "org.create", o.code, o.name) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		api_fail(r, ERR_UNAVAILABLE, NULL);
@@ -176,7 +184,7 @@ void h_admin_org_create(http_request *r)
 	org_node n = {.org = o};
 	n.org.id = id;
 	n.org.active = true;
-	res_json(r, 201, json_pack("{s:o}", "org", render_org(&n)));
+	res_json(r, 201, json_pack("{s:o}", "org", admin_render_org(&n)));
 }
 
 void h_admin_org_update(http_request *r)
@@ -195,11 +203,11 @@ void h_admin_org_update(http_request *r)
 		api_fail_msg(r, ERR_FORBIDDEN, NULL, "本级组织由上级管理员维护");
 		return;
 	}
-	if (v[0].present && !org_name_ok(r, v[0].s))
+	if (v[0].present && !admin_org_name_ok(r, v[0].s))
 		return;
 	int64_t new_parent = 0, pid;
 	bool move;
-	if (!body_id(r, "parent_id", "上级组织应为组织编号", &move, &pid))
+	if (!admin_body_id(r, "parent_id", "上级组织应为组织编号", &move, &pid))
 		return;
 	if (move) {
 		bool below = false;
@@ -226,7 +234,7 @@ void h_admin_org_update(http_request *r)
 	}
 	org_node n = {0};
 	store_org_get(r->db, id, &n.org);
-	res_json(r, 200, json_pack("{s:o}", "org", render_org(&n)));
+	res_json(r, 200, json_pack("{s:o}", "org", admin_render_org(&n)));
 }
 
 void h_admin_org_deactivate(http_request *r)
@@ -253,7 +261,7 @@ void h_admin_org_deactivate(http_request *r)
 	}
 	int64_t to;
 	bool has_to;
-	if (!body_id(r, "move_to", "接收组织应为组织编号", &has_to, &to))
+	if (!admin_body_id(r, "move_to", "接收组织应为组织编号", &has_to, &to))
 		return;
 	if ((members || open) && !has_to) {
 		/* The page says where they must go first. */
@@ -276,14 +284,8 @@ void h_admin_org_deactivate(http_request *r)
 		}
 		move_to = target.id;
 	}
-	char *note = arena_printf(&r->mem, "%s停用，会籍转入%s", o.name, move_to ? target.name : "");
-	size_t cut = strlen(note);
-	if (cut > 255) {
-		cut = 255;
-		while (cut > 0 && ((unsigned char)note[cut] & 0xc0) == 0x80)
-			cut--;
-		note[cut] = '\0';
-	}
+	char *note = admin_clip(
+		arena_printf(&r->mem, "%s停用，会籍转入%s", o.name, move_to ? target.name : ""), 255);
 	if (db_begin(r->db, true) != DB_OK ||
 	    store_org_deactivate(r->db, id, move_to, note, clock_now()) != STORE_OK ||
 	    !admin_audit(r, &a, "org.deactivate", o.code,
@@ -458,7 +460,7 @@ void h_admin_staff_update(http_request *r)
 		return;
 	int64_t new_org = 0, oid;
 	bool rescope;
-	if (!body_id(r, "org_id", "所属组织应为组织编号", &rescope, &oid))
+	if (!admin_body_id(r, "org_id", "所属组织应为组织编号", &rescope, &oid))
 		return;
 	if (rescope) {
 		if (!admin_org_in_scope(r, &a, oid, &org))

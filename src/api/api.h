@@ -26,12 +26,12 @@ typedef struct route {
 	size_t body_cap; /* 0: the small JSON default */
 } route;
 
-/* JSON bodies are small; the appeal with two base64 photos of 5 MB and an offline roster (a
- * CSV file inside the JSON) are the large ones. */
+/* JSON bodies are small; the appeal with two base64 photos of 5 MB is large, and a CSV import
+ * carries its file as text. */
 enum {
 	API_BODY_DEFAULT = 16 * 1024,
 	API_BODY_UPLOAD = 14 * 1024 * 1024,
-	API_BODY_ROSTER = 4 * 1024 * 1024,
+	API_BODY_IMPORT = 4 * 1024 * 1024,
 };
 
 typedef enum { API_INLINE, API_WORKERS, API_HASHERS } api_dispatch;

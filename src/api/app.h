@@ -44,6 +44,9 @@ bool app_region_street_in(const char *street, const char *district);
 json_t *render_unit(const unit_row *u);
 /* With the unit's grassroots union {code, name} when it has one. */
 json_t *render_unit_with_union(db_conn *c, const unit_row *u);
+/* A page of units: total (capped at 1000, then total_capped and total_text "1000+"), page,
+ * page_size and items (taken). */
+json_t *render_unit_page(const unit_page *pg, long page, long size, json_t *items);
 
 /* Fills APP from the config; returns 0 or -1. */
 int app_init(const config *cfg, db *d);

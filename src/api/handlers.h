@@ -71,6 +71,13 @@ void h_admin_staff_list(http_request *r);
 void h_admin_staff_create(http_request *r);
 void h_admin_staff_update(http_request *r);
 void h_admin_staff_reset(http_request *r);
+/* admin_units.c — 单位管理 */
+void h_admin_units(http_request *r);
+void h_admin_unit_create(http_request *r);
+void h_admin_unit_update(http_request *r);
+void h_admin_unit_found_union(http_request *r);
+void h_admin_unit_link_union(http_request *r);
+void h_admin_units_import(http_request *r);
 /* register.c — member register, audit log, dashboard */
 void h_admin_members(http_request *r);
 void h_admin_members_export(http_request *r);

@@ -326,18 +326,12 @@ static bool join_route(http_request *r, json_t *d, int64_t *org_id)
 		unit_row u;
 		if (store_unit_get(r->db, json_integer_value(unit), &u) != STORE_OK)
 			return false;
-		if (u.has_union && u.union_org_id) {
-			*org_id = u.union_org_id;
+		if ((*org_id = route_unit_union(r, &u)))
 			return true;
-		}
 	}
-	/* No unit, or a unit without a union: the street/town/zone union of 工作单位所在地. */
-	org_row o;
-	const char *street = json_string_value(json_object_get(d, "work_street"));
-	if (!street || store_org_by_code(r->db, street, &o) != STORE_OK)
-		return false;
-	*org_id = o.id;
-	return true;
+	/* No unit, or a unit without an (active) union: the street/town/zone union of
+	 * 工作单位所在地. */
+	return route_street_union(r, json_string_value(json_object_get(d, "work_street")), org_id);
 }
 
 static bool join_approve(http_request *r, const app_row *a, json_t *d, const char **why)

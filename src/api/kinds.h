@@ -54,6 +54,14 @@ bool roster_blocks_of(http_request *r, int64_t worker_id, roster_blocks *b);
 void app_agreement(http_request *r, app_kind k);
 void app_consent(http_request *r, app_kind k);
 
+/* Routing (routing.c): never to a deactivated organisation. */
+/* The unit's grassroots union when it has one and it is active, else 0. */
+int64_t route_unit_union(http_request *r, const unit_row *u);
+/* org_id itself when active, else its nearest active ancestor. */
+bool route_active(http_request *r, int64_t org_id, int64_t *out);
+/* The union of a 镇街 (region code), or its nearest active ancestor. */
+bool route_street_union(http_request *r, const char *street, int64_t *org_id);
+
 /* Applies action to a (already loaded) inside the caller's transaction: checks the state
  * machine, updates the row if nobody changed it meanwhile, records the timeline event.
  * extra may set data, org_id, handler_id, reason. Returns STORE_OK, STORE_CONFLICT (stale

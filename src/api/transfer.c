@@ -225,15 +225,6 @@ static bool transfer_check(http_request *r, json_t *d, bool submit)
 	return false;
 }
 
-static bool street_org(http_request *r, const char *street, int64_t *org_id)
-{
-	org_row o;
-	if (!street || store_org_by_code(r->db, street, &o) != STORE_OK)
-		return false;
-	*org_id = o.id;
-	return true;
-}
-
 static bool transfer_route(http_request *r, json_t *d, int64_t *org_id)
 {
 	transfer_reason reason;
@@ -243,25 +234,22 @@ static bool transfer_route(http_request *r, json_t *d, int64_t *org_id)
 	    !current_membership(r, &m, &st))
 		return false;
 	const transfer_rule *rule = domain_transfer_rule(reason);
+	const char *street = json_string_value(json_object_get(d, "unit_street"));
 	unit_row u;
-	org_row cur;
 	switch (rule->reviewer) {
 	case REVIEW_RECEIVING_UNION:
 		if (store_unit_get(r->db, json_integer_value(json_object_get(d, "unit_id")), &u) !=
 		    STORE_OK)
 			return false;
-		*org_id = u.union_org_id;
-		return *org_id != 0;
+		/* A receiving union deactivated meanwhile: the unit's street union decides. */
+		if ((*org_id = route_unit_union(r, &u)))
+			return true;
+		return route_street_union(r, street, org_id);
 	case REVIEW_TARGET_STREET:
-		return street_org(r, json_string_value(json_object_get(d, "unit_street")), org_id);
-	case REVIEW_CURRENT_OR_PARENT:
-		if (store_org_get(r->db, m.org_id, &cur) != STORE_OK)
-			return false;
-		*org_id = cur.active || !cur.parent_id ? cur.id : cur.parent_id;
-		return true;
+		return route_street_union(r, street, org_id);
+	case REVIEW_CURRENT_OR_PARENT: /* the current union, or above it if it no longer exists */
 	case REVIEW_CURRENT_UNION:
-		*org_id = m.org_id;
-		return true;
+		return route_active(r, m.org_id, org_id);
 	}
 	return false;
 }
@@ -272,7 +260,7 @@ static int64_t old_unit_street_org(http_request *r, const membership_row *m)
 	unit_row u;
 	int64_t id = 0;
 	if (m->unit_id && store_unit_get(r->db, m->unit_id, &u) == STORE_OK &&
-	    street_org(r, u.street_code, &id))
+	    route_street_union(r, u.street_code, &id))
 		return id;
 	org_row cur;
 	if (store_org_get(r->db, m->org_id, &cur) == STORE_OK)
@@ -303,7 +291,7 @@ static bool transfer_approve(http_request *r, const app_row *a, json_t *d, const
 		unit = u.id;
 		break;
 	case ORG_TARGET_STREET:
-		if (!street_org(r, json_string_value(json_object_get(d, "unit_street")), &org))
+		if (!route_street_union(r, json_string_value(json_object_get(d, "unit_street")), &org))
 			return false;
 		unit = json_integer_value(uv);
 		break;

@@ -90,10 +90,14 @@ void h_units_search(http_request *r)
 	json_t *arr = json_array();
 	for (int i = 0; i < pg.n; i++)
 		json_array_append_new(arr, render_unit_with_union(r->db, &pg.items[i]));
-	bool capped = pg.total > UNIT_SEARCH_CAP;
-	res_json(r, 200,
-		 json_pack("{s:I, s:b, s:s, s:I, s:I, s:o}", "total",
-			   (json_int_t)(capped ? UNIT_SEARCH_CAP : pg.total), "total_capped", capped,
-			   "total_text", capped ? "1000+" : "", "page", (json_int_t)page, "page_size",
-			   (json_int_t)size, "items", arr));
+	res_json(r, 200, render_unit_page(&pg, page, size, arr));
+}
+
+json_t *render_unit_page(const unit_page *pg, long page, long size, json_t *items)
+{
+	bool capped = pg->total > UNIT_SEARCH_CAP;
+	return json_pack("{s:I, s:b, s:s, s:I, s:I, s:o}", "total",
+			 (json_int_t)(capped ? UNIT_SEARCH_CAP : pg->total), "total_capped", capped,
+			 "total_text", capped ? "1000+" : "", "page", (json_int_t)page, "page_size",
+			 (json_int_t)size, "items", items);
 }

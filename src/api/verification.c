@@ -224,25 +224,19 @@ static bool require(http_request *r, json_t *d, const char *const *keys,
 
 /* The organisation of a unit and place, as joining routes: the unit's union, else the union of
  * the 镇街. */
+/* Where a record of this place belongs (routing.c): the unit's active union, else the street
+ * union of 区+镇街 or, when that one was deactivated, its nearest active ancestor. */
 static bool org_of_place(http_request *r, json_t *d, int64_t *org_id, int64_t *unit_id)
 {
 	json_t *uv = json_object_get(d, "unit_id");
 	unit_row u;
-	org_row o;
 	*unit_id = 0;
 	if (json_is_integer(uv) && store_unit_get(r->db, json_integer_value(uv), &u) == STORE_OK) {
 		*unit_id = u.id;
-		if (u.has_union && u.union_org_id &&
-		    store_org_get(r->db, u.union_org_id, &o) == STORE_OK && o.active) {
-			*org_id = o.id;
+		if ((*org_id = route_unit_union(r, &u)) != 0)
 			return true;
-		}
 	}
-	const char *street = json_string_value(json_object_get(d, "street_code"));
-	if (!street || store_org_by_code(r->db, street, &o) != STORE_OK || !o.active)
-		return false;
-	*org_id = o.id;
-	return true;
+	return route_street_union(r, json_string_value(json_object_get(d, "street_code")), org_id);
 }
 
 static void place_display(http_request *r, json_t *out, json_t *d)

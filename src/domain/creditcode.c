@@ -32,3 +32,10 @@ bool domain_credit_code_valid(const char *s, size_t len)
 	char check = domain_credit_code_check_char(s);
 	return check && check == s[17];
 }
+
+void domain_credit_code_upcase(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'a' && *s <= 'z')
+			*s = (char)(*s - 'a' + 'A');
+}

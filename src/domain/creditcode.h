@@ -8,4 +8,6 @@
 bool domain_credit_code_valid(const char *s, size_t len);
 /* Check character for the first 17 characters, or 0 if one is not in the alphabet. */
 char domain_credit_code_check_char(const char *first17);
+/* Upper-cases ASCII letters in place: a code typed in lower case is the same code. */
+void domain_credit_code_upcase(char *s);
 #endif

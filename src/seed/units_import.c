@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "domain/creditcode.h"
+#include "domain/unit.h"
 #include "seed/seed.h"
 #include "store/store.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/csv.h"
+#include "util/utf8.h"
 
 enum { MAX_ERRORS = 200, MAX_REGIONS = 1024 };
 
@@ -63,22 +65,6 @@ static void code_set_grow_if_needed(code_set *s, size_t count)
 	*s = bigger;
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
-static bool clean_text(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
-}
-
 static int parse_flag(const char *s)
 {
 	static const char *const yes[] = {"是", "1", "true", "TRUE", "Y", "y", "已建会"};
@@ -109,13 +95,9 @@ static bool check_row(db_conn *c, const region_set *rs, code_set *seen, csv_row 
 	}
 	const char *name = row->field[0], *district = row->field[2], *street = row->field[3];
 	char *code = row->field[1];
-	for (char *p = code; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
-	size_t nl = utf8_chars(name);
-	if (nl < 2 || nl > 100 || !clean_text(name) || !clean_text(row->field[4]) ||
-	    utf8_chars(row->field[4]) > 200) {
-		snprintf(msg, msglen, "单位名称应为2–100个字符，地址不超过200个字符，且不能含控制字符");
+	domain_credit_code_upcase(code);
+	if (!domain_unit_name_valid(name) || !domain_unit_address_valid(row->field[4])) {
+		snprintf(msg, msglen, "单位名称应为2–100个字符，地址不超过200个字符，且不能含控制字符或首尾空格");
 		return false;
 	}
 	if (!domain_credit_code_valid(code, strlen(code))) {
@@ -135,7 +117,7 @@ static bool check_row(db_conn *c, const region_set *rs, code_set *seen, csv_row 
 		snprintf(msg, msglen, "是否建会应为“是”或“否”");
 		return false;
 	}
-	if (row->n > 6 && (!clean_text(row->field[6]) || utf8_chars(row->field[6]) > 100)) {
+	if (row->n > 6 && (!domain_text_clean(row->field[6]) || utf8_chars(row->field[6]) > 100)) {
 		snprintf(msg, msglen, "工会名称不超过100个字符");
 		return false;
 	}
@@ -222,9 +204,7 @@ long units_import(db *d, const char *path, FILE *report)
 	while (csv_read(rd, &row) == 1) {
 		if (row.line == 1 && is_header(&row))
 			continue;
-		for (char *p = row.field[1]; *p; p++)
-			if (*p >= 'a' && *p <= 'z')
-				*p = (char)(*p - 'a' + 'A');
+		domain_credit_code_upcase(row.field[1]);
 		if (import_row(c, &row, now)) {
 			fprintf(report, "第%d行：写入失败（可能与同时进行的导入冲突），未导入任何单位\n",
 				row.line);

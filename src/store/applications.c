@@ -289,8 +289,12 @@ store_rc store_org_within(db_conn *c, int64_t org_id, int64_t root, bool *within
 {
 	db_rows *r;
 	*within = false;
-	if (db_query(c, &r, SUBTREE "SELECT 1 FROM sub WHERE id = ?",
-		     DB_ARGS(DB_INT(root), DB_INT(org_id))))
+	/* Up from org_id (a few levels) rather than down from root (its whole subtree). */
+	if (db_query(c, &r,
+		     "WITH RECURSIVE up(id, parent_id, depth) AS (SELECT id, parent_id, 0 FROM org "
+		     "WHERE id = ? UNION ALL SELECT o.id, o.parent_id, up.depth + 1 FROM org o "
+		     "JOIN up ON o.id = up.parent_id WHERE up.depth < 64) SELECT 1 FROM up WHERE id = ?",
+		     DB_ARGS(DB_INT(org_id), DB_INT(root))))
 		return STORE_ERR;
 	int rc = db_next(r);
 	*within = rc == DB_ROW;

@@ -165,6 +165,46 @@ store_rc store_membership_verify(db_conn *c, int64_t membership_id, int64_t now)
 		       : STORE_ERR;
 }
 
+store_rc store_membership_count_at(db_conn *c, int64_t org_id, int64_t unit_id, int64_t *n)
+{
+	db_rows *r;
+	if (db_query(c, &r,
+		     "SELECT COUNT(*) FROM membership WHERE org_id = ? AND unit_id = ? AND "
+		     "is_current = 1",
+		     DB_ARGS(DB_INT(org_id), DB_INT(unit_id))))
+		return STORE_ERR;
+	int rc = db_next(r);
+	*n = rc == DB_ROW ? db_int(r, 0) : 0;
+	db_done(r);
+	return rc == DB_ROW ? STORE_OK : STORE_ERR;
+}
+
+store_rc store_membership_adopt(db_conn *c, int64_t unit_id, const int64_t *held_by, int nheld,
+				int64_t union_org_id, const char *note, int64_t now, int64_t *moved)
+{
+	*moved = 0;
+	for (int i = 0; i < nheld; i++) {
+		if (!held_by[i] || held_by[i] == union_org_id)
+			continue;
+		/* History first, while the memberships still point at the holder (org_id, then
+		 * unit_id: the membership_org index finds them). */
+		if (db_exec(c,
+			    "INSERT INTO membership_event (membership_id, at, status, org_id, unit_id, "
+			    "application_ref, note) SELECT id, ?, status, ?, unit_id, NULL, ? "
+			    "FROM membership WHERE org_id = ? AND unit_id = ? AND is_current = 1",
+			    DB_ARGS(DB_INT(now), DB_INT(union_org_id), DB_TEXT(note),
+				    DB_INT(held_by[i]), DB_INT(unit_id))) != DB_OK ||
+		    db_exec(c,
+			    "UPDATE membership SET org_id = ?, updated_at = ? WHERE org_id = ? AND "
+			    "unit_id = ? AND is_current = 1",
+			    DB_ARGS(DB_INT(union_org_id), DB_INT(now), DB_INT(held_by[i]),
+				    DB_INT(unit_id))) != DB_OK)
+			return STORE_ERR;
+		*moved += db_changes(c);
+	}
+	return STORE_OK;
+}
+
 store_rc store_membership_events(db_conn *c, int64_t membership_id, membership_event_row *out,
 				 int max, int *n)
 {

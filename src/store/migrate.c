@@ -194,6 +194,11 @@ static const migration migrations[] = {
 	 "CREATE UNIQUE INDEX roster_conflict_item_entry ON roster_conflict_item(conflict_id, entry_id);"
 	 "CREATE UNIQUE INDEX roster_conflict_item_membership"
 	 "  ON roster_conflict_item(conflict_id, membership_id);"},
+	{9, "organisation children by kind",
+	 /* The upper levels of a subtree (every kind but grassroots) found from the index alone:
+	  * the back office's unit scope reads them without visiting each grassroots union. */
+	 "CREATE INDEX org_parent_kind ON org(parent_id, kind);"
+	 "DROP INDEX org_parent;"},
 };
 
 static char *render(db_kind kind, const char *sql)

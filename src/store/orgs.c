@@ -116,6 +116,18 @@ store_rc store_org_get(db_conn *c, int64_t id, org_row *out)
 			 DB_INT(id), out);
 }
 
+store_rc store_org_active_ancestor(db_conn *c, int64_t id, org_row *out)
+{
+	return fetch_org(c,
+			 "WITH RECURSIVE up(id, parent_id, depth) AS (SELECT id, parent_id, 0 FROM org "
+			 "WHERE id = ? UNION ALL SELECT o.id, o.parent_id, up.depth + 1 FROM org o "
+			 "JOIN up ON o.id = up.parent_id WHERE up.depth < 64) "
+			 "SELECT o.id, o.code, o.name, o.kind, COALESCE(o.parent_id, 0), "
+			 "COALESCE(o.region_code, ''), o.active FROM up JOIN org o ON o.id = up.id "
+			 "WHERE o.active = 1 ORDER BY up.depth LIMIT 1",
+			 DB_INT(id), out);
+}
+
 store_rc store_org_notice_add(db_conn *c, int64_t org_id, const char *text, const char *ref,
 			      int64_t now)
 {

@@ -183,6 +183,8 @@ store_rc store_org_by_code(db_conn *c, const char *code, org_row *out);
 store_rc store_org_get(db_conn *c, int64_t id, org_row *out);
 /* The lowest common ancestor of two organisations (itself when they are one). */
 store_rc store_org_lca(db_conn *c, int64_t a, int64_t b, int64_t *out);
+/* The nearest active organisation at or above id (id itself when it is active). */
+store_rc store_org_active_ancestor(db_conn *c, int64_t id, org_row *out);
 
 typedef struct unit_new {
 	const char *name, *credit_code, *district_code, *street_code, *address;
@@ -191,6 +193,9 @@ typedef struct unit_new {
 } unit_new;
 /* Creates the unit and its search grams. STORE_CONFLICT: the credit code exists. */
 store_rc store_unit_create(db_conn *c, const unit_new *u, int64_t now, int64_t *id);
+/* Creates n units at once (an import, inside the caller's transaction); the search grams'
+ * counts are written once per gram. STORE_CONFLICT: a credit code exists. */
+store_rc store_units_create(db_conn *c, const unit_new *units, int n, int64_t now);
 store_rc store_unit_count(db_conn *c, int64_t *n);
 
 typedef struct unit_row {
@@ -212,6 +217,26 @@ typedef struct unit_page {
  * matches; shorter names first within each. q must be normalised (domain_search_normalise). */
 store_rc store_unit_search(db_conn *c, const char *q, int offset, int limit, unit_page *out);
 store_rc store_unit_get(db_conn *c, int64_t id, unit_row *out);
+store_rc store_unit_by_code(db_conn *c, const char *credit_code, unit_row *out);
+
+/* The back office's unit list (单位管理). */
+typedef struct unit_filter {
+	int64_t scope_root;                      /* 0: every unit */
+	const char *district_code, *street_code; /* NULL or "": any */
+	int has_union;                           /* -1: any, 0: 未建会, 1: 已建会 */
+} unit_filter;
+/* The keyword search (q normalised) or, with q NULL, every unit newest first, narrowed by f
+ * (NULL: no filter). A unit is within a scope when its street's union or its own union is.
+ * The total is capped as for the search. */
+store_rc store_unit_search_filtered(db_conn *c, const char *q, const unit_filter *f, int offset,
+				    int limit, unit_page *out);
+/* Is the unit's street union or its own union at or below root? */
+store_rc store_unit_within(db_conn *c, const unit_row *u, int64_t root, bool *within);
+/* Writes name, address, district and street (the credit code never changes); a new name gets
+ * new search grams and the counts follow. */
+store_rc store_unit_update(db_conn *c, const unit_row *u);
+/* Links the unit to its grassroots union (0: none) and sets has_union to match. */
+store_rc store_unit_set_union(db_conn *c, int64_t unit_id, int64_t union_org_id);
 
 /* ---- applications (办事申请) and their timeline ---- */
 enum { APP_DATA_MAX = 8192 };
@@ -341,6 +366,13 @@ store_rc store_membership_correct(db_conn *c, const membership_row *m, const cha
 				  const char *note, int64_t now);
 /* 信息核实: the member confirmed the record. */
 store_rc store_membership_verify(db_conn *c, int64_t membership_id, int64_t now);
+/* Current memberships at org that came through unit. */
+store_rc store_membership_count_at(db_conn *c, int64_t org_id, int64_t unit_id, int64_t *n);
+/* The unit now has its union: current memberships of the unit held by the organisations
+ * held_by[0..nheld) (the street union that kept them, SPEC §5) move to union_org_id, each with
+ * an event carrying note. *moved gets their number. */
+store_rc store_membership_adopt(db_conn *c, int64_t unit_id, const int64_t *held_by, int nheld,
+				int64_t union_org_id, const char *note, int64_t now, int64_t *moved);
 store_rc store_membership_events(db_conn *c, int64_t membership_id, membership_event_row *out,
 				 int max, int *n);
 

@@ -38,3 +38,11 @@ bool utf8_valid(const char *str)
 	}
 	return true;
 }
+
+size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join as pathJoin } from 'node:path';
 import { startServer, repoRoot, sleep } from '../lib/server.mjs';
 import { Client, staffClient, staffPasswordStep } from '../lib/client.mjs';
-import { addStaff, assertErrorShape, dbQuery, expectError, freshId, freshPhone, maskId, maskPhone, register } from './helpers.mjs';
+import { addStaff, assertErrorShape, createOrg, dbQuery, expectError, freshId, freshPhone, maskId, maskPhone, register } from './helpers.mjs';
 
 const CLI_PASSWORD = 'Passw0rdXyz1';
 const A = '/api/v1/admin';
@@ -126,11 +126,6 @@ async function listOrgs(c, parentId) {
   return r.body;
 }
 
-async function createOrg(c, parentId, name, kind = 'grassroots') {
-  const r = await c.post(`${A}/orgs`, { parent_id: parentId, name, kind });
-  assert.equal(r.status, 201, r.text);
-  return r.body.org;
-}
 
 async function auditFind(qs) {
   const r = await S.platform.get(`${A}/audit?${qs}`);

@@ -190,6 +190,13 @@ export function raw(srv, { method = 'POST', path, headers = {}, body, chunks }) 
   });
 }
 
+// A back-office organisation made through the API (POST /admin/orgs); returns it.
+export async function createOrg(c, parentId, name, kind = 'grassroots') {
+  const r = await c.post('/api/v1/admin/orgs', { parent_id: parentId, name, kind });
+  assert.equal(r.status, 201, r.text);
+  return r.body.org;
+}
+
 // POST with "Expect: 100-continue": the body is sent only if the server asks for it.
 export function postExpectContinue(srv, path, body) {
   return new Promise((resolve, reject) => {

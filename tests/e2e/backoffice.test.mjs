@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { binary, startServer } from '../lib/server.mjs';
 import { staffClient } from '../lib/client.mjs';
-import { STAFF_PASSWORD, adminLogin, expectPath, launchBrowser, newMember, screenshotPath, watchPage } from './helpers.mjs';
+import { STAFF_PASSWORD, expectPath, launchBrowser, newMember, screenshotPath, staffPage } from './helpers.mjs';
 
 let srv;
 let browser;
@@ -48,17 +48,6 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function staffPage(phone) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  const watch = watchPage(page);
-  await page.goto(`${srv.url}/admin/`);
-  await expectPath(page, '/admin/login');
-  await adminLogin(page, srv, { phone: phone, password: STAFF_PASSWORD });
-  await expectPath(page, '/admin/');
-  return { context, page, watch };
-}
 
 // The name of the street union above a unit's grassroots union (through the admin API).
 async function streetUnion(adminPhone, unit) {
@@ -93,7 +82,7 @@ test('back office: dashboard, organisation tree, staff, member register, export,
     encoding: 'utf8',
   });
   assert.equal(add.status, 0, add.stderr);
-  const { context, page, watch } = await staffPage(adminPhone);
+  const { context, page, watch } = await staffPage(browser, srv, adminPhone);
   const menu = (name) => page.getByRole('menuitem', { name, exact: true });
 
   // 数据看板: three charts drawn on canvas, the figures filled in.
@@ -261,7 +250,7 @@ test('back office: dashboard, organisation tree, staff, member register, export,
 
 test('back office: an org admin sees its subtree and no audit log', { timeout: 30000 }, async () => {
   const phone = addStaff('org_admin', '350203', '思明区管理');
-  const { context, page, watch } = await staffPage(phone);
+  const { context, page, watch } = await staffPage(browser, srv, phone);
   for (const name of ['数据看板', '组织架构', '工作人员', '会员名册']) {
     await page.getByRole('menuitem', { name, exact: true }).waitFor();
   }

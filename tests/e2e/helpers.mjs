@@ -229,3 +229,17 @@ export async function newMember(srv, name = '李会员') {
   assert.equal(m.body.membership.org.name, bank.union.name);
   return { ...w, bank, bankReviewer, memberNo: m.body.membership.member_no, joinRef: created.body.application.ref };
 }
+
+// A back-office page at 1366×768 logged in through the login form with STAFF_PASSWORD, on the
+// 工作台: every browser test's staff login goes through here. Returns { context, page, watch }.
+export async function staffPage(browser, srv, phone) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const watch = watchPage(page);
+  await page.goto(`${srv.url}/admin/`);
+  await expectPath(page, '/admin/login');
+  await adminLogin(page, srv, { phone, password: STAFF_PASSWORD });
+  await expectPath(page, '/admin/');
+  return { context, page, watch };
+}

@@ -1,4 +1,5 @@
-/* test_rules.c — phone numbers, the password policy and unified social credit codes. */
+/* test_rules.c — phone numbers, the password policy, unified social credit codes and the fields
+ * of a work unit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include "domain/creditcode.h"
 #include "domain/password_policy.h"
 #include "domain/phone.h"
+#include "domain/unit.h"
 
 static bool phone_ok(const char *s)
 {
@@ -71,6 +73,34 @@ static void credit_codes(void **state)
 	assert_false(domain_credit_code_valid("91440300192203821", 17));
 	assert_false(domain_credit_code_valid("9144030019220382I6", 18)); /* I is not used */
 	assert_int_equal(domain_credit_code_check_char("91440300192203821"), '6');
+	char lower[] = "9144030071526726xg";
+	domain_credit_code_upcase(lower);
+	assert_string_equal(lower, "9144030071526726XG");
+}
+
+static void unit_fields(void **state)
+{
+	(void)state;
+	assert_true(domain_unit_name_valid("厦门航空有限公司"));
+	assert_true(domain_unit_name_valid("厦门"));
+	assert_false(domain_unit_name_valid("厦"));
+	assert_false(domain_unit_name_valid(" 厦门航空"));
+	assert_false(domain_unit_name_valid("厦门航空\xE3\x80\x80")); /* ideographic space */
+	assert_false(domain_unit_name_valid("厦门\n航空"));
+	char hundred[401] = "";
+	for (int i = 0; i < 100; i++)
+		strcat(hundred, "厦");
+	assert_true(domain_unit_name_valid(hundred)); /* characters, not bytes */
+	strcat(hundred, "门");
+	assert_false(domain_unit_name_valid(hundred));
+	assert_true(domain_unit_address_valid(""));
+	assert_false(domain_unit_address_valid("湖滨南路\t1号"));
+	char padded[] = " \t\xE3\x80\x80思明区 \xE3\x80\x80";
+	assert_string_equal(domain_text_trim(padded), "思明区");
+	char blank[] = " \xE3\x80\x80 ";
+	assert_string_equal(domain_text_trim(blank), "");
+	assert_true(domain_text_padded("x "));
+	assert_false(domain_text_padded("x"));
 }
 
 int main(void)
@@ -79,6 +109,7 @@ int main(void)
 		cmocka_unit_test(phones),
 		cmocka_unit_test(passwords),
 		cmocka_unit_test(credit_codes),
+		cmocka_unit_test(unit_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,6 +70,12 @@ export const router = createRouter({
           meta: { title: '组织架构', requiresAuth: true, menu: '/orgs', roles: ADMINS },
         },
         {
+          path: 'units',
+          name: 'units',
+          component: () => import('./views/units/Units.vue'),
+          meta: { title: '单位管理', requiresAuth: true, menu: '/units', roles: ADMINS },
+        },
+        {
           path: 'staff',
           name: 'staff',
           component: () => import('./views/staff/Staff.vue'),

@@ -26,6 +26,23 @@ export const admin = {
   updateStaff: (staffId, changes) => api.post(`${A}/staff/${id(staffId)}`, changes),
   resetStaffPassword: (staffId) => api.post(`${A}/staff/${id(staffId)}/reset-password`, {}),
 
+  // 单位管理. filters: { q, district_code, street_code, has_union, page, page_size }; answers
+  // { total (≤ 1000), total_capped, total_text ("1000+"), page, page_size, items: [unit] }.
+  units: (filters = {}) => api.get(`${A}/units${query(filters)}`),
+  createUnit: ({ name, credit_code, district_code, street_code, address }) =>
+    api.post(`${A}/units`, { name, credit_code, district_code, street_code, address }),
+  // changes: { name?, address?, district_code?, street_code? } (the credit code never changes)
+  updateUnit: (unitId, changes) => api.post(`${A}/units/${id(unitId)}`, changes),
+  // 建会: { unit, org, moved_members }; 409 has_union.
+  foundUnion: (unitId, name) => api.post(`${A}/units/${id(unitId)}/found-union`, name ? { name } : {}),
+  // orgId null: 取消关联. 409 members_attached while members came through the unit.
+  linkUnion: (unitId, orgId) => api.post(`${A}/units/${id(unitId)}/link-union`, { org_id: orgId ?? null }),
+  // { dry_run, rows, valid, imported, error_count, errors: [{ line, field, message }], items };
+  // a real import with errors: 422 import_invalid with that body in err.details.details.
+  importUnits: (csv, dryRun) => postKeepingDetails(`${A}/units/import`, { csv, dry_run: dryRun }),
+  // { districts: [{ code, name, streets: [{ code, name, kind }] }] }
+  regions: () => api.get('/api/v1/regions'),
+
   // filters: { name, phone, id_number, org_id, status, page }
   members: (filters = {}) => api.get(`${A}/members${query(filters)}`),
   audit: (filters = {}) => api.get(`${A}/audit${query(filters)}`),
@@ -194,6 +211,12 @@ export const AUDIT_ACTIONS = [
   { value: 'roster.conflict.resolve', label: '处理重复的花名册记录' },
   { value: 'roster.claim', label: '提交会员信息认领' },
   { value: 'membership.verify', label: '会员信息核实无误' },
+  { value: 'unit.create', label: '新增单位' },
+  { value: 'unit.update', label: '编辑单位' },
+  { value: 'unit.found_union', label: '单位建会' },
+  { value: 'unit.link_union', label: '单位关联工会' },
+  { value: 'unit.unlink_union', label: '单位取消关联工会' },
+  { value: 'unit.import', label: '批量导入单位' },
 ];
 
 export function auditActionLabel(action) {

@@ -68,6 +68,28 @@ export function checkIdNumber(value) {
   return '';
 }
 
+// 统一社会信用代码 (GB 32100): 18 characters of 0-9 and A-Z without I, O, Z, S, V, the last a
+// check character (weights 3^i mod 31), as src/domain/creditcode.c.
+const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+export function normalizeCreditCode(value) {
+  return String(value || '').trim().toUpperCase();
+}
+
+export function checkCreditCode(value) {
+  const v = normalizeCreditCode(value);
+  if (!v) return '请输入统一社会信用代码';
+  if (v.length !== 18 || [...v].some((c) => !CREDIT_ALPHABET.includes(c))) {
+    return '统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）';
+  }
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += CREDIT_ALPHABET.indexOf(v[i]) * CREDIT_WEIGHTS[i];
+  const c = 31 - (sum % 31);
+  if (CREDIT_ALPHABET[c === 31 ? 0 : c] !== v[17]) return '统一社会信用代码校验位不正确，请核对';
+  return '';
+}
+
 export function checkUsername(value) {
   if (!String(value || '').trim()) return '请输入证件号码或手机号码';
   return '';
