@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { join as pathJoin } from 'node:path';
 import { startServer, repoRoot } from '../lib/server.mjs';
 import { Client, staffClient } from '../lib/client.mjs';
-import { addStaff, assertErrorShape, dbQuery, freshId, freshPhone, register } from './helpers.mjs';
+import { addStaff, assertErrorShape, creditCode, dbQuery, freshId, freshPhone, register, uname } from './helpers.mjs';
 
 const ROLES = ['anon', 'worker', 'reviewer', 'orgAdmin', 'otherAdmin', 'platform'];
 const STAFF_ROLES = ROLES.slice(2);
@@ -80,6 +80,21 @@ const MATRIX = [
   R('POST /admin/applications/:id/reveal-id', { id: 'appOut' }, [404, 404, 403, 403], { body: {} }),
   R('POST /admin/applications/:id/:action', { id: 'appIn', action: 'accept' }, [200, 403, 404, 403], { body: (f) => ({ version: f.version('appIn') }) }),
   R('POST /admin/applications/:id/:action', { id: 'appOut', action: 'accept' }, [404, 404, 403, 403], { body: (f) => ({ version: f.version('appOut') }) }),
+  // units: org admins those of their subtree's streets, platform all (per-role units where the call changes them)
+  R('GET /admin/units', {}, [403, 200, 200, 200]),
+  R('POST /admin/units', {}, [403, 201, 403, 201], { body: () => newUnit('350203', '350203007') }),
+  R('POST /admin/units', {}, [403, 403, 201, 201], { body: () => newUnit('350205', '350205001') }),
+  // a dry run answers 200 with its line errors: a street outside the scope is one of them
+  R('POST /admin/units/import', {}, [403, 200, 200, 200], {
+    body: () => unitImport('350203', '350203007'),
+    check: (who, r) => assert.equal(r.body.valid, who === 'otherAdmin' ? 0 : 1, `units import dry run as ${who}: ${r.text}`),
+  }),
+  R('POST /admin/units/:id', { id: 'unitIn' }, [403, 200, 404, 200], { body: { address: '矩阵路2号' } }),
+  R('POST /admin/units/:id', { id: 'unitOut' }, [403, 404, 200, 200], { body: { address: '矩阵路3号' } }),
+  R('POST /admin/units/:id/found-union', { id: 'foundIn' }, [403, 201, 404, 201], { body: {} }),
+  R('POST /admin/units/:id/found-union', { id: 'foundOut' }, [403, 404, 201, 201], { body: {} }),
+  R('POST /admin/units/:id/link-union', { id: 'linkIn' }, [403, 200, 404, 200], { body: (f) => ({ org_id: f.orgIn }) }),
+  R('POST /admin/units/:id/link-union', { id: 'linkOut' }, [403, 404, 200, 200], { body: (f) => ({ org_id: f.orgOut }) }),
   // offline rosters (org admins their subtree, platform all): a dry run of one valid line
   R('GET /admin/rosters', {}, [403, 200, 200, 200]),
   R('GET /admin/rosters', { query: { org_id: 'streetOut' } }, [403, 404, 200, 200]),
@@ -91,8 +106,15 @@ const MATRIX = [
   R('POST /admin/roster-conflicts/:id/resolve', { id: GHOST }, [403, 404, 404, 404], { body: { keep_entry_id: GHOST } }),
 ];
 
+function newUnit(district, street) {
+  return { name: uname('矩阵单位'), credit_code: creditCode(district), district_code: district, street_code: street, address: '矩阵路1号' };
+}
+function unitImport(district, street) {
+  return { dry_run: true, csv: `单位名称,统一社会信用代码,所在区,所在镇街,地址\n${uname('矩阵导入')},${creditCode(district)},${district},${street},矩阵路5号\n` };
+}
+
 function rosterDryRun(orgId) {
-  return { org_id: orgId, dry_run: true, csv: `姓名,身份证号,手机号,入会日期,会员编号\n矩阵花名,${freshId()},${freshPhone('17')},2015-03-01,\n` };
+  return { org_id: orgId, dry_run: true, csv: `姓名,身份证号,手机号,入会日期,会员编号\n矩阵花名,${freshId({ birth: '19850315' })},${freshPhone('17')},2015-03-01,\n` };
 }
 
 // What each role's lists show: fixture names that must appear (in) and must not (out).
@@ -210,6 +232,21 @@ before(async () => {
   for (const who of ROLES) {
     F.closeIn[who] = await createOrg(F.streetIn, `矩阵停用内${who}`);
     F.closeOut[who] = await createOrg(F.streetOut, `矩阵停用外${who}`);
+  }
+  // Units in and out; one per role where the call changes it (建会, 关联工会).
+  const unit = async (district, street) => {
+    const r = await C.platform.post('/api/v1/admin/units', newUnit(district, street));
+    assert.equal(r.status, 201, r.text);
+    return r.body.unit.id;
+  };
+  F.unitIn = await unit('350203', '350203007');
+  F.unitOut = await unit('350205', '350205001');
+  for (const k of ['foundIn', 'foundOut', 'linkIn', 'linkOut']) F[k] = {};
+  for (const who of ROLES) {
+    F.foundIn[who] = await unit('350203', '350203007');
+    F.foundOut[who] = await unit('350205', '350205001');
+    F.linkIn[who] = await unit('350203', '350203007');
+    F.linkOut[who] = await unit('350205', '350205001');
   }
   // Staff in and out.
   F.staffIn = (await staffMember('reviewer', '350203007', '矩阵内审核')).id;

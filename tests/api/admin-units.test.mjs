@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
 import { Client, staffClient } from '../lib/client.mjs';
-import { addStaff, assertErrorShape, createOrg, dbQuery, expectError, freshId, freshPhone, postExpectContinue, register } from './helpers.mjs';
+import { addStaff, assertErrorShape, badCheck, createOrg, creditCode, dbQuery, expectError, freshId, freshPhone, postExpectContinue, register, uname } from './helpers.mjs';
 
 const A = '/api/v1/admin';
 const PASSWORD = 'Passw0rdXyz1';
@@ -21,32 +21,6 @@ const S = {}; // staff clients
 let W; // a worker
 
 // ---- helpers -------------------------------------------------------------------------------
-
-// Valid GB 32100 codes, unique within the run (a random block of 10^8).
-const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-function withCheck(body17) {
-  const sum = [...body17].reduce((a, c, i) => a + ALPHABET.indexOf(c) * WEIGHTS[i], 0);
-  const c = 31 - (sum % 31);
-  return body17 + ALPHABET[c === 31 ? 0 : c];
-}
-let codeSeq = Math.floor(Math.random() * 9e7);
-function creditCode(district = '350203') {
-  codeSeq++;
-  return withCheck('91' + district + 'T' + String(codeSeq).padStart(8, '0'));
-}
-function badCheck(code) {
-  const wrong = [...ALPHABET].find((c) => c !== code[17]);
-  return code.slice(0, 17) + wrong;
-}
-
-let nameSeq = 0;
-const CJK = '零壹贰叁肆伍陆柒捌玖';
-// A unique unit name: prefix + a counter in capital Chinese numerals.
-function uname(prefix = '鹭测') {
-  nameSeq++;
-  return prefix + String(nameSeq).split('').map((d) => CJK[d]).join('') + '科技有限公司';
-}
 
 async function staff(role, org, name) {
   const phone = freshPhone('15');

@@ -219,3 +219,31 @@ export function postExpectContinue(srv, path, body) {
     req.on('error', reject);
   });
 }
+
+// --- units ---------------------------------------------------------------------------------
+// Valid GB 32100 codes, unique within the run (a random block of 10^8).
+const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+function withCheck(body17) {
+  const sum = [...body17].reduce((a, c, i) => a + ALPHABET.indexOf(c) * WEIGHTS[i], 0);
+  const c = 31 - (sum % 31);
+  return body17 + ALPHABET[c === 31 ? 0 : c];
+}
+let codeSeq = Math.floor(Math.random() * 9e7);
+export function creditCode(district = '350203') {
+  codeSeq++;
+  return withCheck('91' + district + 'T' + String(codeSeq).padStart(8, '0'));
+}
+export function badCheck(code) {
+  const wrong = [...ALPHABET].find((c) => c !== code[17]);
+  return code.slice(0, 17) + wrong;
+}
+
+let nameSeq = 0;
+const CJK = '零壹贰叁肆伍陆柒捌玖';
+// A unique unit name: prefix + a counter in capital Chinese numerals.
+export function uname(prefix = '鹭测') {
+  nameSeq++;
+  return prefix + String(nameSeq).split('').map((d) => CJK[d]).join('') + '科技有限公司';
+}
+
