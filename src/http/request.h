@@ -10,6 +10,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/jsonw.h"
 
 struct MHD_Connection;
 struct route;
@@ -69,6 +70,8 @@ const char *req_cookie(http_request *r, const char *name);
 
 /* Responses. res_json takes ownership of body (may be NULL for an empty response). */
 void res_json(http_request *r, int status, json_t *body);
+/* A body written with util/jsonw (the hot read endpoints): takes the writer's buffer. */
+void res_jsonw(http_request *r, int status, jsonw *w);
 /* {"error":{"code","message","field"?}} */
 void res_error(http_request *r, int status, const char *code, const char *message,
 	       const char *field);

@@ -5,14 +5,11 @@
 
 #include "store/store.h"
 
-#define APP_COLS_WITH(data)                                                                        \
-	"a.id, COALESCE(a.ref, ''), a.worker_id, a.kind, a.status, COALESCE(a.org_id, 0), " data ", " \
+#define APP_COLS                                                                                   \
+	"a.id, COALESCE(a.ref, ''), a.worker_id, a.kind, a.status, COALESCE(a.org_id, 0), a.data, " \
 	"COALESCE(a.consent_id, 0), a.request_id, COALESCE(a.handler_id, 0), "                     \
 	"COALESCE(a.reason, ''), a.version, a.created_at, a.updated_at, "                          \
 	"COALESCE(a.submitted_at, 0), COALESCE(a.decided_at, 0)"
-#define APP_COLS APP_COLS_WITH("a.data")
-/* Lists leave the form out: it is only read on the detail page. */
-#define APP_LIST_COLS APP_COLS_WITH("''")
 
 static void copy(char *dst, size_t cap, const char *src)
 {
@@ -195,9 +192,9 @@ store_rc store_app_count_by_status(db_conn *c, int64_t worker_id, const char *co
 }
 
 /* Status sets are passed as up to four names; unused ones repeat the first. */
-store_rc store_app_list_worker(db_conn *c, int64_t worker_id, const char *const *statuses,
-			       int nstatuses, int offset, int limit, app_row *out, int *n,
-			       int64_t *total)
+store_rc store_app_list_worker(db_conn *c, arena *mem, int64_t worker_id,
+			       const char *const *statuses, int nstatuses, int offset, int limit,
+			       app_item *out, int *n)
 {
 	const char *s[4];
 	bool all = !statuses || nstatuses == 0;
@@ -205,28 +202,26 @@ store_rc store_app_list_worker(db_conn *c, int64_t worker_id, const char *const 
 		s[i] = all ? "" : statuses[i < nstatuses ? i : 0];
 	db_rows *r;
 	*n = 0;
-	if (total) {
-		*total = 0;
-		if (db_query(c, &r,
-		     "SELECT COUNT(*) FROM application a WHERE a.worker_id = ? AND "
-		     "(? = 1 OR a.status IN (?, ?, ?, ?))",
-		     DB_ARGS(DB_INT(worker_id), DB_INT(all), DB_TEXT(s[0]), DB_TEXT(s[1]),
-			     DB_TEXT(s[2]), DB_TEXT(s[3]))))
-		return STORE_ERR;
-		if (db_next(r) == DB_ROW)
-			*total = db_int(r, 0);
-		db_done(r);
-	}
 	if (db_query(c, &r,
-		     "SELECT " APP_LIST_COLS " FROM application a WHERE a.worker_id = ? AND "
-		     "(? = 1 OR a.status IN (?, ?, ?, ?)) ORDER BY a.updated_at DESC, a.id DESC "
-		     "LIMIT ? OFFSET ?",
+		     "SELECT a.id, COALESCE(a.ref, ''), a.kind, a.status, COALESCE(a.reason, ''), "
+		     "a.version, a.updated_at, COALESCE(a.submitted_at, 0) FROM application a "
+		     "WHERE a.worker_id = ? AND (? = 1 OR a.status IN (?, ?, ?, ?)) "
+		     "ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?",
 		     DB_ARGS(DB_INT(worker_id), DB_INT(all), DB_TEXT(s[0]), DB_TEXT(s[1]),
 			     DB_TEXT(s[2]), DB_TEXT(s[3]), DB_INT(limit), DB_INT(offset))))
 		return STORE_ERR;
 	int rc;
-	while ((rc = db_next(r)) == DB_ROW && *n < limit)
-		read_app(r, &out[(*n)++]);
+	while ((rc = db_next(r)) == DB_ROW && *n < limit) {
+		app_item *it = &out[(*n)++];
+		it->id = db_int(r, 0);
+		it->ref = arena_strdup(mem, db_text(r, 1));
+		it->kind = arena_strdup(mem, db_text(r, 2));
+		it->status = arena_strdup(mem, db_text(r, 3));
+		it->reason = arena_strdup(mem, db_text(r, 4));
+		it->version = (int)db_int(r, 5);
+		it->updated_at = db_int(r, 6);
+		it->submitted_at = db_int(r, 7);
+	}
 	db_done(r);
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
 }

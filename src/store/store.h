@@ -10,6 +10,7 @@
 #include "security/crypto.h"
 #include "security/password.h"
 #include "store/db.h"
+#include "util/arena.h"
 
 typedef enum {
 	STORE_OK = 0,
@@ -247,11 +248,17 @@ store_rc store_app_events(db_conn *c, int64_t app_id, app_event *out, int max, i
 /* Counts of the worker's applications per status name (index by position in names). */
 store_rc store_app_count_by_status(db_conn *c, int64_t worker_id, const char *const *names,
 				   int nnames, int64_t *counts);
-/* The worker's applications whose status is in statuses (NULL: all), newest first; total
- * (may be NULL when the caller knows it) gets their number. */
-store_rc store_app_list_worker(db_conn *c, int64_t worker_id, const char *const *statuses,
-			       int nstatuses, int offset, int limit, app_row *out, int *n,
-			       int64_t *total);
+/* One line of 我的办事: only what the list shows; the strings live in the caller's arena. */
+typedef struct app_item {
+	int64_t id, updated_at, submitted_at; /* submitted_at 0: never */
+	const char *ref, *kind, *status, *reason; /* reason "": none */
+	int version;
+} app_item;
+/* The worker's applications whose status is in statuses (NULL: all), newest first, a page of
+ * at most limit items (out has room for limit). */
+store_rc store_app_list_worker(db_conn *c, arena *mem, int64_t worker_id,
+			       const char *const *statuses, int nstatuses, int offset, int limit,
+			       app_item *out, int *n);
 
 typedef struct app_queue_filter {
 	int64_t org_id;      /* the union whose queue (or subtree root) */
