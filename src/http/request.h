@@ -49,6 +49,7 @@ typedef struct http_request {
 	bool via_bearer;
 	unsigned char session_hash[32];
 	bool has_session;
+	int session_due; /* a session write left for after the read (api/session.c) */
 	char csrf_token[48];
 	struct db_conn *db; /* acquired on first use, released after the handler */
 	/* response */

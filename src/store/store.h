@@ -83,11 +83,20 @@ typedef struct session_row {
 
 store_rc store_session_create(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
 			      const session_row *s, const char *client);
-/* Finds a live session: absent, idle longer than idle_s or older than absolute_s →
- * STORE_NOTFOUND (expired rows are deleted). Touches last_seen at most once a minute. */
-store_rc store_session_lookup(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
-			      subject_kind kind, int64_t now, int64_t idle_s, int64_t absolute_s,
-			      session_row *out);
+/* What a session read leaves for the caller to write (outside any read transaction). */
+typedef enum {
+	SESSION_DUE_NONE,
+	SESSION_DUE_TOUCH,  /* live, last_seen a minute old or more: store_session_touch */
+	SESSION_DUE_DELETE, /* expired: store_session_delete */
+} session_due;
+/* Finds a live session without writing, so that it can run inside a request's read
+ * transaction: absent, of another kind, idle longer than idle_s or older than absolute_s →
+ * STORE_NOTFOUND. *due says which write the caller owes afterwards. */
+store_rc store_session_read(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+			    subject_kind kind, int64_t now, int64_t idle_s, int64_t absolute_s,
+			    session_row *out, session_due *due);
+/* Sets last_seen to now unless a concurrent request did so within the last minute. */
+store_rc store_session_touch(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN], int64_t now);
 store_rc store_session_delete(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN]);
 /* Ends every session of the subject except keep (may be NULL: ends them all). */
 store_rc store_session_delete_others(db_conn *c, subject_kind kind, int64_t subject_id,
