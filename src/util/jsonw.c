@@ -14,9 +14,15 @@ void jsonw_free(jsonw *w)
 	buf_free(&w->out);
 }
 
-static void put(jsonw *w, const char *s, size_t n)
+/* buf_append, inlined: the writer's output is made of many short pieces. */
+static inline void put(jsonw *w, const char *s, size_t n)
 {
-	buf_append(&w->out, s, n);
+	buf *b = &w->out;
+	if (b->len + n + 1 > b->cap)
+		buf_reserve(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
 }
 
 /* Before any value (or key): the comma that separates it from the previous one. */
