@@ -503,20 +503,18 @@ void h_affairs(http_request *r)
 	if (!form_query_long(r, "page", 1, 1, 100000, &page) ||
 	    !form_query_long(r, "page_size", AFFAIRS_PAGE, 1, AFFAIRS_PAGE_MAX, &size))
 		return;
-	const char *names[APP_STATUS_COUNT], *in_tab[APP_STATUS_COUNT];
+	const char *names[APP_STATUS_COUNT];
+	bool listed[APP_STATUS_COUNT];
 	int64_t counts[APP_STATUS_COUNT], tab_counts[TAB_COUNT];
-	int nin = 0;
 	for (int s = 0; s < APP_STATUS_COUNT; s++) {
 		names[s] = domain_app_status_name((app_status)s);
-		if (tab != TAB_ALL && domain_app_in_tab((app_status)s, tab))
-			in_tab[nin++] = names[s];
+		listed[s] = domain_app_in_tab((app_status)s, tab);
 	}
 	app_item *rows = arena_alloc(&r->mem, sizeof(app_item) * (size_t)size);
 	int n = 0;
-	if (store_app_count_by_status(r->db, r->subject_id, names, APP_STATUS_COUNT, counts) !=
-		    STORE_OK ||
-	    store_app_list_worker(r->db, &r->mem, r->subject_id, nin ? in_tab : NULL, nin,
-				  (int)((page - 1) * size), (int)size, rows, &n) != STORE_OK) {
+	if (store_app_list_worker(r->db, &r->mem, r->subject_id, names, APP_STATUS_COUNT,
+				  tab == TAB_ALL ? NULL : listed, (int)((page - 1) * size),
+				  (int)size, counts, rows, &n) != STORE_OK) {
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}

@@ -254,20 +254,18 @@ store_rc store_app_event_add(db_conn *c, int64_t app_id, const char *actor_kind,
 			     const char *note, int64_t now);
 store_rc store_app_events(db_conn *c, int64_t app_id, app_event *out, int max, int *n);
 
-/* Counts of the worker's applications per status name (index by position in names). */
-store_rc store_app_count_by_status(db_conn *c, int64_t worker_id, const char *const *names,
-				   int nnames, int64_t *counts);
 /* One line of 我的办事: only what the list shows; the strings live in the caller's arena. */
 typedef struct app_item {
 	int64_t id, updated_at, submitted_at; /* submitted_at 0: never */
 	const char *ref, *kind, *status, *reason; /* reason "": none */
 	int version;
 } app_item;
-/* The worker's applications whose status is in statuses (NULL: all), newest first, a page of
- * at most limit items (out has room for limit). */
+/* 我的办事 in one pass over the worker's applications, newest first: counts[i] gets how many
+ * have status names[i]; out gets a page (skip offset, at most limit items) of those whose
+ * status is names[i] with listed[i] (listed NULL: of all of them). */
 store_rc store_app_list_worker(db_conn *c, arena *mem, int64_t worker_id,
-			       const char *const *statuses, int nstatuses, int offset, int limit,
-			       app_item *out, int *n);
+			       const char *const *names, int nnames, const bool *listed,
+			       int offset, int limit, int64_t *counts, app_item *out, int *n);
 
 typedef struct app_queue_filter {
 	int64_t org_id;      /* the union whose queue (or subtree root) */
