@@ -172,6 +172,39 @@ store_rc store_app_events(db_conn *c, int64_t app_id, app_event *out, int max, i
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
 }
 
+/* What a list line shows (app_item), in read_item's order. */
+#define APP_ITEM_COLS                                                                              \
+	"a.id, COALESCE(a.ref, ''), a.kind, a.status, COALESCE(a.reason, ''), a.version, "         \
+	"a.updated_at, COALESCE(a.submitted_at, 0)"
+
+static void read_item(db_rows *r, arena *mem, app_item *it)
+{
+	it->id = db_int(r, 0);
+	it->ref = arena_strdup(mem, db_text(r, 1));
+	it->kind = arena_strdup(mem, db_text(r, 2));
+	it->status = arena_strdup(mem, db_text(r, 3));
+	it->reason = arena_strdup(mem, db_text(r, 4));
+	it->version = (int)db_int(r, 5);
+	it->updated_at = db_int(r, 6);
+	it->submitted_at = db_int(r, 7);
+}
+
+store_rc store_app_open_item(db_conn *c, arena *mem, int64_t worker_id, const char *kind,
+			     app_item *out)
+{
+	db_rows *r;
+	if (db_query(c, &r,
+		     "SELECT " APP_ITEM_COLS " FROM application a WHERE a.worker_id = ? AND "
+		     "a.open_kind = ?",
+		     DB_ARGS(DB_INT(worker_id), DB_TEXT(kind))))
+		return STORE_ERR;
+	int rc = db_next(r);
+	if (rc == DB_ROW)
+		read_item(r, mem, out);
+	db_done(r);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOTFOUND : STORE_ERR;
+}
+
 /* The counts need every row of the worker anyway (a worker has a handful): one statement
  * reads them once, in list order, instead of a GROUP BY (a temporary b-tree) plus the page. */
 store_rc store_app_list_worker(db_conn *c, arena *mem, int64_t worker_id,
@@ -183,14 +216,13 @@ store_rc store_app_list_worker(db_conn *c, arena *mem, int64_t worker_id,
 	for (int i = 0; i < nnames; i++)
 		counts[i] = 0;
 	if (db_query(c, &r,
-		     "SELECT a.status, a.id, COALESCE(a.ref, ''), a.kind, COALESCE(a.reason, ''), "
-		     "a.version, a.updated_at, COALESCE(a.submitted_at, 0) FROM application a "
-		     "WHERE a.worker_id = ? ORDER BY a.updated_at DESC, a.id DESC",
+		     "SELECT " APP_ITEM_COLS " FROM application a WHERE a.worker_id = ? "
+		     "ORDER BY a.updated_at DESC, a.id DESC",
 		     DB_ARGS(DB_INT(worker_id))))
 		return STORE_ERR;
 	int rc, seen = 0;
 	while ((rc = db_next(r)) == DB_ROW) {
-		const char *status = db_text(r, 0);
+		const char *status = db_text(r, 3);
 		int s = 0;
 		while (s < nnames && strcmp(names[s], status) != 0)
 			s++;
@@ -198,17 +230,8 @@ store_rc store_app_list_worker(db_conn *c, arena *mem, int64_t worker_id,
 			counts[s]++;
 		if (listed && (s == nnames || !listed[s]))
 			continue;
-		if (seen++ < offset || *n >= limit)
-			continue;
-		app_item *it = &out[(*n)++];
-		it->status = arena_strdup(mem, status);
-		it->id = db_int(r, 1);
-		it->ref = arena_strdup(mem, db_text(r, 2));
-		it->kind = arena_strdup(mem, db_text(r, 3));
-		it->reason = arena_strdup(mem, db_text(r, 4));
-		it->version = (int)db_int(r, 5);
-		it->updated_at = db_int(r, 6);
-		it->submitted_at = db_int(r, 7);
+		if (seen++ >= offset && *n < limit)
+			read_item(r, mem, &out[(*n)++]);
 	}
 	db_done(r);
 	return rc == DB_DONE ? STORE_OK : STORE_ERR;

@@ -260,6 +260,9 @@ typedef struct app_item {
 	const char *ref, *kind, *status, *reason; /* reason "": none */
 	int version;
 } app_item;
+/* The worker's open application of a kind as a list line (strings in mem). */
+store_rc store_app_open_item(db_conn *c, arena *mem, int64_t worker_id, const char *kind,
+			     app_item *out);
 /* 我的办事 in one pass over the worker's applications, newest first: counts[i] gets how many
  * have status names[i]; out gets a page (skip offset, at most limit items) of those whose
  * status is names[i] with listed[i] (listed NULL: of all of them). */
