@@ -74,29 +74,31 @@ void jsonw_arr_end(jsonw *w)
 	close_container(w, ']');
 }
 
-/* Length of the valid UTF-8 sequence at s (lead byte >= 0x80), 0 when invalid: no
- * overlongs, no surrogates, nothing past U+10FFFF (as util/utf8.c). */
+static inline bool continuation(unsigned char b)
+{
+	return (b & 0xc0) == 0x80;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (lead byte >= 0x80), 0 when ill-formed: the
+ * table of Unicode §3.9 (no overlongs, no surrogates, nothing past U+10FFFF), as
+ * util/utf8.c checks. The second byte is tested first, so a NUL stops the look-ahead. */
 static size_t utf8_seq(const unsigned char *s)
 {
-	unsigned c = s[0], min;
-	size_t n;
-	if ((c & 0xe0) == 0xc0) {
-		n = 1, min = 0x80, c &= 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		n = 2, min = 0x800, c &= 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		n = 3, min = 0x10000, c &= 0x07;
-	} else {
+	unsigned c = s[0];
+	if (c < 0xc2)
 		return 0;
+	if (c < 0xe0)
+		return continuation(s[1]) ? 2 : 0;
+	if (c < 0xf0) {
+		unsigned lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+		return s[1] >= lo && s[1] <= hi && continuation(s[2]) ? 3 : 0;
 	}
-	for (size_t i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
+	if (c < 0xf5) {
+		unsigned lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+		return s[1] >= lo && s[1] <= hi && continuation(s[2]) && continuation(s[3]) ? 4
+											    : 0;
 	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return n + 1;
+	return 0;
 }
 
 static void string(jsonw *w, const char *str)

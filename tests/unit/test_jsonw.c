@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "util/jsonw.h"
+#include "util/utf8.h"
 
 /* The same value through jansson and through the writer. */
 static void same_string(const char *s)
@@ -49,6 +50,33 @@ static void invalid_utf8_becomes_replacement(void **state)
 	assert_string_equal(w.out.data, "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD"
 					"c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
 					"d\xEF\xBF\xBD\xEF\xBF\xBD\"");
+	jsonw_free(&w);
+}
+
+/* The writer passes a string through unchanged exactly when util/utf8.c calls it valid. */
+static void utf8_passthrough_agrees_with_utf8_valid(void **state)
+{
+	(void)state;
+	static const unsigned char probe[] = {0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf,
+					      0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xf0, 0xf4, 0xf5, 0xff};
+	enum { NP = sizeof(probe) };
+	jsonw w;
+	jsonw_init(&w, 64);
+	for (unsigned lead = 0x80; lead <= 0xff; lead++)
+		for (int i = 0; i < NP; i++)
+			for (int j = 0; j < NP; j++)
+				for (int k = 0; k < NP; k++) {
+					char s[5] = {(char)lead, (char)probe[i], (char)probe[j],
+						     (char)probe[k], 0};
+					w.out.len = 0;
+					w.started = 0;
+					jsonw_str(&w, s);
+					bool same = w.out.len == 6 && memcmp(w.out.data + 1, s, 4) == 0;
+					if (same != utf8_valid(s))
+						fail_msg("%02x %02x %02x %02x: writer %s, utf8_valid %d",
+							 lead, probe[i], probe[j], probe[k],
+							 same ? "kept it" : "replaced", utf8_valid(s));
+				}
 	jsonw_free(&w);
 }
 
@@ -113,6 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(strings_escape_as_jansson_does),
 		cmocka_unit_test(invalid_utf8_becomes_replacement),
+		cmocka_unit_test(utf8_passthrough_agrees_with_utf8_valid),
 		cmocka_unit_test(nesting_and_scalars_match_jansson),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
