@@ -17,9 +17,7 @@ void clock_advance(int64_t seconds)
 	atomic_fetch_add(&clock_offset, seconds);
 }
 
-/* The civil date of a day count (the inverse of clock_days_from_civil, H. Hinnant's
- * algorithm): no gmtime_r, whose time-zone lock the list endpoints would take per item. */
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void clock_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
 	z += 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -46,7 +44,7 @@ void clock_iso8601(int64_t t, char out[32])
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	int64_t secs = t - days * 86400;
 	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
+	clock_civil_from_days(days, &y, &m, &d); /* not gmtime_r: it takes the time-zone lock */
 	if (y < 1000 || y > 9999) { /* not four digits: as strftime writes it */
 		time_t tt = (time_t)t;
 		struct tm tm;
