@@ -26,8 +26,15 @@ static bool own_account(http_request *r, subject_kind kind, account_row *a)
 void h_account_get(http_request *r)
 {
 	account_row a;
-	if (own_account(r, SUBJECT_WORKER, &a))
-		res_json(r, 200, json_pack("{s:o}", "user", render_worker(r, &a)));
+	if (!own_account(r, SUBJECT_WORKER, &a))
+		return;
+	jsonw w;
+	jsonw_init(&w, 512);
+	jsonw_obj(&w);
+	jsonw_key(&w, "user");
+	write_worker(&w, r, &a);
+	jsonw_obj_end(&w);
+	res_jsonw(r, 200, &w);
 }
 
 /* Old password, new one twice; ends the account's other sessions. */

@@ -17,7 +17,8 @@
 app APP;
 
 static const route routes[] = {
-	{"GET", "/api/v1/session", h_session_get, ROUTE_WORKER | ROUTE_SESSION_OPTIONAL, 0},
+	{"GET", "/api/v1/session", h_session_get,
+	 ROUTE_WORKER | ROUTE_SESSION_OPTIONAL | ROUTE_READ, 0},
 	{"POST", "/api/v1/auth/sms-code", h_sms_code, 0, 0},
 	{"POST", "/api/v1/auth/sms-login", h_sms_login, 0, 0},
 	{"POST", "/api/v1/auth/register", h_register, ROUTE_HASH, 0},
@@ -179,6 +180,36 @@ static bool parse_body(http_request *r)
 	return true;
 }
 
+/* The session and, for a cookie on a state-changing request, the CSRF token; answers and
+ * returns false when the route may not run. The session's own writes wait until the read
+ * transaction (if one is open) ends. */
+static bool authorized(http_request *r, const route *rt, const char *origin, bool read_tx)
+{
+	if (!(rt->flags & (ROUTE_WORKER | ROUTE_STAFF)))
+		return true;
+	subject_kind kind = rt->flags & ROUTE_STAFF ? SUBJECT_STAFF : SUBJECT_WORKER;
+	bool found = session_resolve(r, kind);
+	if (!read_tx)
+		session_settle(r);
+	if (!found && !(rt->flags & ROUTE_SESSION_OPTIONAL)) {
+		api_fail(r, ERR_UNAUTHENTICATED, NULL);
+		return false;
+	}
+	if (r->has_session && !r->via_bearer && !r->is_get) {
+		/* A cookie rides along on any request: demand proof it is ours. */
+		const char *csrf = req_header(r, "X-CSRF-Token");
+		if (!origin) {
+			api_fail(r, ERR_ORIGIN, NULL);
+			return false;
+		}
+		if (!csrf || !crypto_equal(csrf, r->csrf_token)) {
+			api_fail(r, ERR_CSRF, NULL);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void run_checked(http_request *r)
 {
 	const route *rt = r->route;
@@ -207,32 +238,17 @@ static void run_checked(http_request *r)
 	}
 	if (!parse_body(r))
 		return;
-	if (rt->flags & (ROUTE_WORKER | ROUTE_STAFF)) {
-		subject_kind kind = rt->flags & ROUTE_STAFF ? SUBJECT_STAFF : SUBJECT_WORKER;
-		if (!session_resolve(r, kind) && !(rt->flags & ROUTE_SESSION_OPTIONAL)) {
-			api_fail(r, ERR_UNAUTHENTICATED, NULL);
-			return;
-		}
-		if (r->has_session && !r->via_bearer && !r->is_get) {
-			/* A cookie rides along on any request: demand proof it is ours. */
-			const char *csrf = req_header(r, "X-CSRF-Token");
-			if (!origin) {
-				api_fail(r, ERR_ORIGIN, NULL);
-				return;
-			}
-			if (!csrf || !crypto_equal(csrf, r->csrf_token)) {
-				api_fail(r, ERR_CSRF, NULL);
-				return;
-			}
-		}
-	}
-	/* One read transaction instead of one per statement: on SQLite each statement otherwise
-	 * takes and drops the WAL read lock (fcntl calls); PostgreSQL would pay round trips. */
+	/* One read transaction instead of one per statement, the session lookup included: on
+	 * SQLite each statement otherwise takes and drops the WAL read lock (fcntl calls);
+	 * PostgreSQL would pay round trips. */
 	bool read_tx = (rt->flags & ROUTE_READ) && db_conn_dialect(r->db) == DB_SQLITE &&
 		       db_begin(r->db, false) == DB_OK;
-	rt->fn(r);
-	if (read_tx)
+	if (authorized(r, rt, origin, read_tx))
+		rt->fn(r);
+	if (read_tx) {
 		db_rollback(r->db);
+		session_settle(r);
+	}
 }
 
 void api_run(http_request *r)

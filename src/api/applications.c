@@ -116,18 +116,35 @@ static json_t *iso_or_null(int64_t t)
 	return t ? json_string(s) : json_null();
 }
 
-static json_t *worker_actions(const app_kind_ops *ops, app_status st)
+enum { WORKER_ACTIONS_MAX = 4 };
+
+/* The names of what the worker may do next at status st (nothing on a kind only the system
+ * files); returns how many. */
+static int worker_action_names(const app_kind_ops *ops, app_status st,
+			       const char *names[WORKER_ACTIONS_MAX])
 {
 	static const struct {
 		app_action a;
 		const char *name;
-	} offered[] = {{ACT_SAVE, "edit"}, {ACT_SUBMIT, "submit"}, {ACT_WITHDRAW, "withdraw"},
-		       {ACT_DELETE, "delete"}};
-	json_t *arr = json_array();
+	} offered[WORKER_ACTIONS_MAX] = {{ACT_SAVE, "edit"},
+					 {ACT_SUBMIT, "submit"},
+					 {ACT_WITHDRAW, "withdraw"},
+					 {ACT_DELETE, "delete"}};
+	int n = 0;
 	app_status to;
-	for (size_t i = 0; ops && !ops->system_only && i < sizeof(offered) / sizeof(offered[0]); i++)
+	for (int i = 0; ops && !ops->system_only && i < WORKER_ACTIONS_MAX; i++)
 		if (domain_app_transition(st, offered[i].a, &to))
-			json_array_append_new(arr, json_string(offered[i].name));
+			names[n++] = offered[i].name;
+	return n;
+}
+
+static json_t *worker_actions(const app_kind_ops *ops, app_status st)
+{
+	const char *names[WORKER_ACTIONS_MAX];
+	int n = worker_action_names(ops, st, names);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(names[i]));
 	return arr;
 }
 
@@ -487,6 +504,16 @@ void h_app_delete(http_request *r)
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 }
 
+/* A key with an ISO-8601 time, or null for 0 ("never"). */
+static void write_iso_or_null(jsonw *w, const char *key, int64_t t)
+{
+	char s[32];
+	iso(t, s);
+	jsonw_kv_str_or_null(w, key, t ? s : NULL);
+}
+
+/* The 我的办事 list is the workers' busiest read: it is written straight into the response
+ * buffer (util/jsonw) rather than through a jansson tree. */
 void h_affairs(http_request *r)
 {
 	app_tab tab = TAB_ALL;
@@ -499,55 +526,67 @@ void h_affairs(http_request *r)
 	if (!form_query_long(r, "page", 1, 1, 100000, &page) ||
 	    !form_query_long(r, "page_size", AFFAIRS_PAGE, 1, AFFAIRS_PAGE_MAX, &size))
 		return;
-	const char *names[APP_STATUS_COUNT], *in_tab[APP_STATUS_COUNT];
-	int64_t counts[APP_STATUS_COUNT];
-	int nin = 0;
+	const char *names[APP_STATUS_COUNT];
+	bool listed[APP_STATUS_COUNT];
+	int64_t counts[APP_STATUS_COUNT], tab_counts[TAB_COUNT];
 	for (int s = 0; s < APP_STATUS_COUNT; s++) {
 		names[s] = domain_app_status_name((app_status)s);
-		if (tab != TAB_ALL && domain_app_in_tab((app_status)s, tab))
-			in_tab[nin++] = names[s];
+		listed[s] = domain_app_in_tab((app_status)s, tab);
 	}
-	if (store_app_count_by_status(r->db, r->subject_id, names, APP_STATUS_COUNT, counts) !=
-	    STORE_OK) {
+	app_item *rows = arena_alloc(&r->mem, sizeof(app_item) * (size_t)size);
+	int n = 0;
+	if (store_app_list_worker(r->db, &r->mem, r->subject_id, names, APP_STATUS_COUNT,
+				  tab == TAB_ALL ? NULL : listed, (int)((page - 1) * size),
+				  (int)size, counts, rows, &n) != STORE_OK) {
 		api_fail(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}
-	json_t *cj = json_object();
-	int64_t total = 0;
 	for (int tb = 0; tb < TAB_COUNT; tb++) {
-		int64_t sum = 0;
+		tab_counts[tb] = 0;
 		for (int s = 0; s < APP_STATUS_COUNT; s++)
 			if (domain_app_in_tab((app_status)s, (app_tab)tb))
-				sum += counts[s];
-		json_object_set_new(cj, domain_app_tab_name((app_tab)tb), json_integer(sum));
-		if (tb == (int)tab)
-			total = sum; /* the tab's count is the list's total */
+				tab_counts[tb] += counts[s];
 	}
-	app_row *rows = arena_alloc(&r->mem, sizeof(app_row) * (size_t)size);
-	int n = 0;
-	if (store_app_list_worker(r->db, r->subject_id, nin ? in_tab : NULL, nin,
-				  (int)((page - 1) * size), (int)size, rows, &n, NULL) != STORE_OK) {
-		json_decref(cj);
-		api_fail(r, ERR_UNAVAILABLE, NULL);
-		return;
-	}
-	json_t *items = json_array();
+	jsonw w;
+	jsonw_init(&w, 256 + 400 * (size_t)n);
+	jsonw_obj(&w);
+	jsonw_key(&w, "counts");
+	jsonw_obj(&w);
+	for (int tb = 0; tb < TAB_COUNT; tb++)
+		jsonw_kv_int(&w, domain_app_tab_name((app_tab)tb), tab_counts[tb]);
+	jsonw_obj_end(&w);
+	jsonw_kv_int(&w, "total", tab_counts[tab]); /* the tab's count is the list's total */
+	jsonw_kv_int(&w, "page", page);
+	jsonw_kv_int(&w, "page_size", size);
+	jsonw_key(&w, "items");
+	jsonw_arr(&w);
 	for (int i = 0; i < n; i++) {
+		const app_item *it = &rows[i];
 		app_kind k = APP_KIND_JOIN;
 		app_status st = APP_DRAFT;
-		domain_app_kind_parse(rows[i].kind, &k);
-		domain_app_status_parse(rows[i].status, &st);
-		json_array_append_new(
-			items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:i, s:o}",
-					 "id", (json_int_t)rows[i].id, "ref", rows[i].ref, "kind",
-					 rows[i].kind, "kind_label", domain_app_kind_label(k), "status",
-					 rows[i].status, "status_label", domain_app_status_label(st),
-					 "reason", rows[i].reason[0] ? rows[i].reason : NULL,
-					 "updated_at", iso_or_null(rows[i].updated_at), "submitted_at",
-					 iso_or_null(rows[i].submitted_at), "version", rows[i].version,
-					 "actions", worker_actions(kind_ops(k), st)));
+		domain_app_kind_parse(it->kind, &k);
+		domain_app_status_parse(it->status, &st);
+		const char *actions[WORKER_ACTIONS_MAX];
+		int nact = worker_action_names(kind_ops(k), st, actions);
+		jsonw_obj(&w);
+		jsonw_kv_int(&w, "id", it->id);
+		jsonw_kv_str(&w, "ref", it->ref);
+		jsonw_kv_str(&w, "kind", it->kind);
+		jsonw_kv_str(&w, "kind_label", domain_app_kind_label(k));
+		jsonw_kv_str(&w, "status", it->status);
+		jsonw_kv_str(&w, "status_label", domain_app_status_label(st));
+		jsonw_kv_str_or_null(&w, "reason", it->reason[0] ? it->reason : NULL);
+		write_iso_or_null(&w, "updated_at", it->updated_at);
+		write_iso_or_null(&w, "submitted_at", it->submitted_at);
+		jsonw_kv_int(&w, "version", it->version);
+		jsonw_key(&w, "actions");
+		jsonw_arr(&w);
+		for (int a = 0; a < nact; a++)
+			jsonw_str(&w, actions[a]);
+		jsonw_arr_end(&w);
+		jsonw_obj_end(&w);
 	}
-	res_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:o}", "counts", cj, "total",
-				   (json_int_t)total, "page", (json_int_t)page, "page_size",
-				   (json_int_t)size, "items", items));
+	jsonw_arr_end(&w);
+	jsonw_obj_end(&w);
+	res_jsonw(r, 200, &w);
 }

@@ -25,14 +25,20 @@ static bool wants_bearer(const form_value *client)
 void h_session_get(http_request *r)
 {
 	account_row a;
-	if (!r->has_session ||
-	    store_account_get(r->db, SUBJECT_WORKER, r->subject_id, &a) != STORE_OK) {
-		res_json(r, 200, json_pack("{s:b, s:n, s:n}", "authenticated", 0, "csrf_token",
-					   "user"));
-		return;
-	}
-	res_json(r, 200, json_pack("{s:b, s:s, s:o}", "authenticated", 1, "csrf_token",
-				   r->csrf_token, "user", render_worker(r, &a)));
+	bool in = r->has_session &&
+		  store_account_get(r->db, SUBJECT_WORKER, r->subject_id, &a) == STORE_OK;
+	jsonw w;
+	jsonw_init(&w, 512);
+	jsonw_obj(&w);
+	jsonw_kv_bool(&w, "authenticated", in);
+	jsonw_kv_str_or_null(&w, "csrf_token", in ? r->csrf_token : NULL);
+	jsonw_key(&w, "user");
+	if (in)
+		write_worker(&w, r, &a);
+	else
+		jsonw_null(&w);
+	jsonw_obj_end(&w);
+	res_jsonw(r, 200, &w);
 }
 
 void h_sms_code(http_request *r)

@@ -13,21 +13,44 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-json_t *render_worker(http_request *r, const account_row *a)
+void write_worker(jsonw *w, http_request *r, const account_row *a)
 {
 	char phone[12];
 	membership_row m;
-	app_row *open = arena_alloc(&r->mem, sizeof(app_row));
+	app_item open;
 	domain_phone_mask(a->phone, phone);
 	bool member = store_membership_current(r->db, a->id, &m) == STORE_OK;
-	json_t *join_open = store_app_open_of(r->db, a->id, "join", open) == STORE_OK
-				    ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)open->id, "ref",
-						open->ref, "status", open->status)
-				    : json_null();
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:b, s:o}", "id", (json_int_t)a->id,
-			 "name", a->name, "phone", phone, "id_number", a->id_masked, "gender",
-			 a->gender == 1 ? "男" : "女", "birth_date", a->birth_date, "email",
-			 *a->email ? a->email : NULL, "is_member", member, "join_open", join_open);
+	bool join_open = store_app_open_item(r->db, &r->mem, a->id, "join", &open) == STORE_OK;
+	jsonw_obj(w);
+	jsonw_kv_int(w, "id", a->id);
+	jsonw_kv_str(w, "name", a->name);
+	jsonw_kv_str(w, "phone", phone);
+	jsonw_kv_str(w, "id_number", a->id_masked);
+	jsonw_kv_str(w, "gender", a->gender == 1 ? "男" : "女");
+	jsonw_kv_str(w, "birth_date", a->birth_date);
+	jsonw_kv_str_or_null(w, "email", *a->email ? a->email : NULL);
+	jsonw_kv_bool(w, "is_member", member);
+	jsonw_key(w, "join_open");
+	if (join_open) {
+		jsonw_obj(w);
+		jsonw_kv_int(w, "id", open.id);
+		jsonw_kv_str(w, "ref", open.ref);
+		jsonw_kv_str(w, "status", open.status);
+		jsonw_obj_end(w);
+	} else {
+		jsonw_null(w);
+	}
+	jsonw_obj_end(w);
+}
+
+json_t *render_worker(http_request *r, const account_row *a)
+{
+	jsonw w;
+	jsonw_init(&w, 512);
+	write_worker(&w, r, a);
+	json_t *user = json_loadb(w.out.data, w.out.len, 0, NULL);
+	jsonw_free(&w);
+	return user;
 }
 
 json_t *render_staff(http_request *r, const account_row *a)

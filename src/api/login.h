@@ -34,6 +34,10 @@ bool login_check_new_password(http_request *r, const char *pw, const char *confi
  * account's other sessions. Responds in every case. */
 void login_change_password(http_request *r, subject_kind kind);
 
+/* The worker as the sites show it (phone and ID number masked, membership, open 入会
+ * application): written by write_worker on the hot reads (GET /account, GET /session);
+ * render_worker gives the same object as a jansson value for answers built with jansson. */
+void write_worker(jsonw *w, http_request *r, const account_row *a);
 json_t *render_worker(http_request *r, const account_row *a);
 json_t *render_staff(http_request *r, const account_row *a);
 #endif

@@ -55,20 +55,34 @@ bool session_resolve(http_request *r, subject_kind kind)
 		return false;
 	unsigned char hash[CRYPTO_HASH_LEN];
 	session_row s;
+	session_due due;
 	crypto_secret_hash(token, hash);
-	if (store_session_lookup(r->db, hash, kind, clock_now(), SESSION_IDLE_S,
-				 SESSION_ABSOLUTE_S, &s) != STORE_OK)
-		return false;
+	store_rc rc = store_session_read(r->db, hash, kind, clock_now(), SESSION_IDLE_S,
+					 SESSION_ABSOLUTE_S, &s, &due);
+	if (due == SESSION_DUE_DELETE) {
+		memcpy(r->session_hash, hash, sizeof(hash));
+		r->session_due = due;
+	}
 	/* A cookie session's token is never accepted as a bearer token and vice versa. */
-	if (s.bearer != bearer)
+	if (rc != STORE_OK || s.bearer != bearer)
 		return false;
 	memcpy(r->session_hash, hash, sizeof(hash));
+	r->session_due = due;
 	r->has_session = true;
 	r->subject_kind = kind;
 	r->subject_id = s.subject_id;
 	r->via_bearer = bearer;
 	snprintf(r->csrf_token, sizeof(r->csrf_token), "%s", s.csrf_token);
 	return true;
+}
+
+void session_settle(http_request *r)
+{
+	if (r->session_due == SESSION_DUE_DELETE)
+		store_session_delete(r->db, r->session_hash);
+	else if (r->session_due == SESSION_DUE_TOUCH)
+		store_session_touch(r->db, r->session_hash, clock_now());
+	r->session_due = SESSION_DUE_NONE;
 }
 
 void session_end(http_request *r)

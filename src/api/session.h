@@ -13,8 +13,12 @@
 bool session_start(http_request *r, subject_kind kind, int64_t subject_id, bool bearer,
 		   json_t *body);
 /* Looks up the request's session of that kind (bearer header first, then cookie) and fills
- * r->subject_*; false when there is none or it expired. */
+ * r->subject_*; false when there is none or it expired. Only reads (it may run inside the
+ * request's read transaction): the write it leaves due, if any, is session_settle's. */
 bool session_resolve(http_request *r, subject_kind kind);
+/* Outside any read transaction: deletes the expired session or refreshes last_seen when
+ * session_resolve found that due (at most once a minute per session). */
+void session_settle(http_request *r);
 /* Deletes the current session and clears the cookie. */
 void session_end(http_request *r);
 const char *session_cookie_name(subject_kind kind);

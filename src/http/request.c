@@ -63,6 +63,16 @@ void res_json(http_request *r, int status, json_t *body)
 	}
 }
 
+void res_jsonw(http_request *r, int status, jsonw *w)
+{
+	r->status = status;
+	r->content_type = "application/json; charset=utf-8";
+	free(r->resp);
+	r->resp = w->out.data;
+	r->resp_len = w->out.len;
+	w->out = (buf){0};
+}
+
 static json_t *error_body(const char *code, const char *message, const char *field)
 {
 	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);

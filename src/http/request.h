@@ -10,6 +10,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/jsonw.h"
 
 struct MHD_Connection;
 struct route;
@@ -48,6 +49,7 @@ typedef struct http_request {
 	bool via_bearer;
 	unsigned char session_hash[32];
 	bool has_session;
+	int session_due; /* a session write left for after the read (api/session.c) */
 	char csrf_token[48];
 	struct db_conn *db; /* acquired on first use, released after the handler */
 	/* response */
@@ -69,6 +71,8 @@ const char *req_cookie(http_request *r, const char *name);
 
 /* Responses. res_json takes ownership of body (may be NULL for an empty response). */
 void res_json(http_request *r, int status, json_t *body);
+/* A body written with util/jsonw (the hot read endpoints): takes the writer's buffer. */
+void res_jsonw(http_request *r, int status, jsonw *w);
 /* {"error":{"code","message","field"?}} */
 void res_error(http_request *r, int status, const char *code, const char *message,
 	       const char *field);

@@ -879,30 +879,6 @@ static const char *const return_reasons[] = {"请补充现居住地的详细地�
 					     "工作单位所在镇街选择有误，请修改后重新提交",
 					     "请填写职务/岗位"};
 
-/* Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms). */
-static long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* A carrier prefix by id modulo their count, then 8 digits from a bijection modulo 10^8 of
  * the quotient: distinct ids, distinct numbers (up to 3.1·10^9 ids). */
 static void phone_of(int64_t id, char out[12])
@@ -918,15 +894,15 @@ static void id_number_of(int64_t id, char out[19])
 {
 	static long first_day, ndays;
 	if (!ndays) {
-		first_day = days_from_civil(1966, 1, 1);
-		ndays = days_from_civil(2008, 1, 1) - first_day;
+		first_day = (long)clock_days_from_civil(1966, 1, 1);
+		ndays = (long)clock_days_from_civil(2008, 1, 1) - first_day;
 	}
 	unsigned long long space = (unsigned long long)COUNT(id_regions) * (unsigned long long)ndays
 				   * 1000ULL; /* 2^5·5^6·13·59: coprime with the prime below */
 	unsigned long long x = (unsigned long long)id % space * 2654435761ULL % space;
 	int region = (int)(x % COUNT(id_regions)), y, m, d;
 	x /= COUNT(id_regions);
-	civil_from_days(first_day + (long)(x % (unsigned long long)ndays), &y, &m, &d);
+	clock_civil_from_days(first_day + (long)(x % (unsigned long long)ndays), &y, &m, &d);
 	char digits[64];
 	snprintf(digits, sizeof(digits), "%s%04d%02d%02d%03llu", id_regions[region], y, m, d,
 		 x / (unsigned long long)ndays % 1000);

@@ -5,14 +5,11 @@
 
 #include "store/store.h"
 
-#define APP_COLS_WITH(data)                                                                        \
-	"a.id, COALESCE(a.ref, ''), a.worker_id, a.kind, a.status, COALESCE(a.org_id, 0), " data ", " \
+#define APP_COLS                                                                                   \
+	"a.id, COALESCE(a.ref, ''), a.worker_id, a.kind, a.status, COALESCE(a.org_id, 0), a.data, " \
 	"COALESCE(a.consent_id, 0), a.request_id, COALESCE(a.handler_id, 0), "                     \
 	"COALESCE(a.reason, ''), a.version, a.created_at, a.updated_at, "                          \
 	"COALESCE(a.submitted_at, 0), COALESCE(a.decided_at, 0)"
-#define APP_COLS APP_COLS_WITH("a.data")
-/* Lists leave the form out: it is only read on the detail page. */
-#define APP_LIST_COLS APP_COLS_WITH("''")
 
 static void copy(char *dst, size_t cap, const char *src)
 {
@@ -175,60 +172,69 @@ store_rc store_app_events(db_conn *c, int64_t app_id, app_event *out, int max, i
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
 }
 
-store_rc store_app_count_by_status(db_conn *c, int64_t worker_id, const char *const *names,
-				   int nnames, int64_t *counts)
+/* What a list line shows (app_item), in read_item's order. */
+#define APP_ITEM_COLS                                                                              \
+	"a.id, COALESCE(a.ref, ''), a.kind, a.status, COALESCE(a.reason, ''), a.version, "         \
+	"a.updated_at, COALESCE(a.submitted_at, 0)"
+
+static void read_item(db_rows *r, arena *mem, app_item *it)
+{
+	it->id = db_int(r, 0);
+	it->ref = arena_strdup(mem, db_text(r, 1));
+	it->kind = arena_strdup(mem, db_text(r, 2));
+	it->status = arena_strdup(mem, db_text(r, 3));
+	it->reason = arena_strdup(mem, db_text(r, 4));
+	it->version = (int)db_int(r, 5);
+	it->updated_at = db_int(r, 6);
+	it->submitted_at = db_int(r, 7);
+}
+
+store_rc store_app_open_item(db_conn *c, arena *mem, int64_t worker_id, const char *kind,
+			     app_item *out)
 {
 	db_rows *r;
+	if (db_query(c, &r,
+		     "SELECT " APP_ITEM_COLS " FROM application a WHERE a.worker_id = ? AND "
+		     "a.open_kind = ?",
+		     DB_ARGS(DB_INT(worker_id), DB_TEXT(kind))))
+		return STORE_ERR;
+	int rc = db_next(r);
+	if (rc == DB_ROW)
+		read_item(r, mem, out);
+	db_done(r);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOTFOUND : STORE_ERR;
+}
+
+/* The counts need every row of the worker anyway (a worker has a handful): one statement
+ * reads them once, in list order, instead of a GROUP BY (a temporary b-tree) plus the page. */
+store_rc store_app_list_worker(db_conn *c, arena *mem, int64_t worker_id,
+			       const char *const *names, int nnames, const bool *listed,
+			       int offset, int limit, int64_t *counts, app_item *out, int *n)
+{
+	db_rows *r;
+	*n = 0;
 	for (int i = 0; i < nnames; i++)
 		counts[i] = 0;
 	if (db_query(c, &r,
-		     "SELECT status, COUNT(*) FROM application WHERE worker_id = ? GROUP BY status",
+		     "SELECT " APP_ITEM_COLS " FROM application a WHERE a.worker_id = ? "
+		     "ORDER BY a.updated_at DESC, a.id DESC",
 		     DB_ARGS(DB_INT(worker_id))))
 		return STORE_ERR;
-	int rc;
-	while ((rc = db_next(r)) == DB_ROW)
-		for (int i = 0; i < nnames; i++)
-			if (strcmp(names[i], db_text(r, 0)) == 0)
-				counts[i] = db_int(r, 1);
+	int rc, seen = 0;
+	while ((rc = db_next(r)) == DB_ROW) {
+		const char *status = db_text(r, 3);
+		int s = 0;
+		while (s < nnames && strcmp(names[s], status) != 0)
+			s++;
+		if (s < nnames)
+			counts[s]++;
+		if (listed && (s == nnames || !listed[s]))
+			continue;
+		if (seen++ >= offset && *n < limit)
+			read_item(r, mem, &out[(*n)++]);
+	}
 	db_done(r);
 	return rc == DB_DONE ? STORE_OK : STORE_ERR;
-}
-
-/* Status sets are passed as up to four names; unused ones repeat the first. */
-store_rc store_app_list_worker(db_conn *c, int64_t worker_id, const char *const *statuses,
-			       int nstatuses, int offset, int limit, app_row *out, int *n,
-			       int64_t *total)
-{
-	const char *s[4];
-	bool all = !statuses || nstatuses == 0;
-	for (int i = 0; i < 4; i++)
-		s[i] = all ? "" : statuses[i < nstatuses ? i : 0];
-	db_rows *r;
-	*n = 0;
-	if (total) {
-		*total = 0;
-		if (db_query(c, &r,
-		     "SELECT COUNT(*) FROM application a WHERE a.worker_id = ? AND "
-		     "(? = 1 OR a.status IN (?, ?, ?, ?))",
-		     DB_ARGS(DB_INT(worker_id), DB_INT(all), DB_TEXT(s[0]), DB_TEXT(s[1]),
-			     DB_TEXT(s[2]), DB_TEXT(s[3]))))
-		return STORE_ERR;
-		if (db_next(r) == DB_ROW)
-			*total = db_int(r, 0);
-		db_done(r);
-	}
-	if (db_query(c, &r,
-		     "SELECT " APP_LIST_COLS " FROM application a WHERE a.worker_id = ? AND "
-		     "(? = 1 OR a.status IN (?, ?, ?, ?)) ORDER BY a.updated_at DESC, a.id DESC "
-		     "LIMIT ? OFFSET ?",
-		     DB_ARGS(DB_INT(worker_id), DB_INT(all), DB_TEXT(s[0]), DB_TEXT(s[1]),
-			     DB_TEXT(s[2]), DB_TEXT(s[3]), DB_INT(limit), DB_INT(offset))))
-		return STORE_ERR;
-	int rc;
-	while ((rc = db_next(r)) == DB_ROW && *n < limit)
-		read_app(r, &out[(*n)++]);
-	db_done(r);
-	return rc == DB_ERR ? STORE_ERR : STORE_OK;
 }
 
 /* The organisations at or below root, as a recursive query both engines run. */

@@ -1,6 +1,7 @@
 /* db_sqlite.c — the embedded SQLite driver: WAL, synchronous=FULL, busy timeout, BEGIN
  * IMMEDIATE for writes, and a per-connection cache of prepared statements keyed by the SQL
  * text's address (store SQL is made of string literals). */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,17 @@ static int map_rc(sqlite_conn *c, int rc, const char *sql)
 	return DB_ERR;
 }
 
+/* Before SQLite initialises: no allocation statistics, which would put every sqlite3_malloc
+ * of every connection behind one global mutex. */
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static db_conn *sq_connect(const char *path, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_configure);
 	sqlite3 *h;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {

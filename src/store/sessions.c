@@ -3,6 +3,9 @@
 
 #include "store/store.h"
 
+/* last_seen is written at most once a minute: reads stay reads. */
+enum { SESSION_TOUCH_S = 60 };
+
 store_rc store_session_create(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
 			      const session_row *s, const char *client)
 {
@@ -15,11 +18,12 @@ store_rc store_session_create(db_conn *c, const unsigned char hash[CRYPTO_HASH_L
 	return rc == DB_OK ? STORE_OK : rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERR;
 }
 
-store_rc store_session_lookup(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
-			      subject_kind kind, int64_t now, int64_t idle_s, int64_t absolute_s,
-			      session_row *out)
+store_rc store_session_read(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+			    subject_kind kind, int64_t now, int64_t idle_s, int64_t absolute_s,
+			    session_row *out, session_due *due)
 {
 	db_rows *r;
+	*due = SESSION_DUE_NONE;
 	if (db_query(c, &r,
 		     "SELECT subject_kind, subject_id, csrf_token, bearer, created_at, last_seen "
 		     "FROM session WHERE token_hash = ?",
@@ -40,16 +44,21 @@ store_rc store_session_lookup(db_conn *c, const unsigned char hash[CRYPTO_HASH_L
 	if (out->kind != kind)
 		return STORE_NOTFOUND;
 	if (now - out->last_seen > idle_s || now - out->created_at > absolute_s) {
-		store_session_delete(c, hash);
+		*due = SESSION_DUE_DELETE;
 		return STORE_NOTFOUND;
 	}
-	if (now - out->last_seen >= 60) {
-		if (db_exec(c, "UPDATE session SET last_seen = ? WHERE token_hash = ?",
-			    DB_ARGS(DB_INT(now), DB_BLOB(hash, CRYPTO_HASH_LEN))) != DB_OK)
-			return STORE_ERR;
-		out->last_seen = now;
-	}
+	if (now - out->last_seen >= SESSION_TOUCH_S)
+		*due = SESSION_DUE_TOUCH;
 	return STORE_OK;
+}
+
+store_rc store_session_touch(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN], int64_t now)
+{
+	return db_exec(c, "UPDATE session SET last_seen = ? WHERE token_hash = ? AND last_seen <= ?",
+		       DB_ARGS(DB_INT(now), DB_BLOB(hash, CRYPTO_HASH_LEN),
+			       DB_INT(now - SESSION_TOUCH_S))) == DB_OK
+		       ? STORE_OK
+		       : STORE_ERR;
 }
 
 store_rc store_session_delete(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN])

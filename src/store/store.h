@@ -10,6 +10,7 @@
 #include "security/crypto.h"
 #include "security/password.h"
 #include "store/db.h"
+#include "util/arena.h"
 
 typedef enum {
 	STORE_OK = 0,
@@ -82,11 +83,20 @@ typedef struct session_row {
 
 store_rc store_session_create(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
 			      const session_row *s, const char *client);
-/* Finds a live session: absent, idle longer than idle_s or older than absolute_s →
- * STORE_NOTFOUND (expired rows are deleted). Touches last_seen at most once a minute. */
-store_rc store_session_lookup(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
-			      subject_kind kind, int64_t now, int64_t idle_s, int64_t absolute_s,
-			      session_row *out);
+/* What a session read leaves for the caller to write (outside any read transaction). */
+typedef enum {
+	SESSION_DUE_NONE,
+	SESSION_DUE_TOUCH,  /* live, last_seen a minute old or more: store_session_touch */
+	SESSION_DUE_DELETE, /* expired: store_session_delete */
+} session_due;
+/* Finds a live session without writing, so that it can run inside a request's read
+ * transaction: absent, of another kind, idle longer than idle_s or older than absolute_s →
+ * STORE_NOTFOUND. *due says which write the caller owes afterwards. */
+store_rc store_session_read(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN],
+			    subject_kind kind, int64_t now, int64_t idle_s, int64_t absolute_s,
+			    session_row *out, session_due *due);
+/* Sets last_seen to now unless a concurrent request did so within the last minute. */
+store_rc store_session_touch(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN], int64_t now);
 store_rc store_session_delete(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN]);
 /* Ends every session of the subject except keep (may be NULL: ends them all); for staff also
  * every login waiting for its second factor (a password change, a reset or disabling the
@@ -290,14 +300,21 @@ store_rc store_app_event_add(db_conn *c, int64_t app_id, const char *actor_kind,
 			     const char *note, int64_t now);
 store_rc store_app_events(db_conn *c, int64_t app_id, app_event *out, int max, int *n);
 
-/* Counts of the worker's applications per status name (index by position in names). */
-store_rc store_app_count_by_status(db_conn *c, int64_t worker_id, const char *const *names,
-				   int nnames, int64_t *counts);
-/* The worker's applications whose status is in statuses (NULL: all), newest first; total
- * (may be NULL when the caller knows it) gets their number. */
-store_rc store_app_list_worker(db_conn *c, int64_t worker_id, const char *const *statuses,
-			       int nstatuses, int offset, int limit, app_row *out, int *n,
-			       int64_t *total);
+/* One line of 我的办事: only what the list shows; the strings live in the caller's arena. */
+typedef struct app_item {
+	int64_t id, updated_at, submitted_at; /* submitted_at 0: never */
+	const char *ref, *kind, *status, *reason; /* reason "": none */
+	int version;
+} app_item;
+/* The worker's open application of a kind as a list line (strings in mem). */
+store_rc store_app_open_item(db_conn *c, arena *mem, int64_t worker_id, const char *kind,
+			     app_item *out);
+/* 我的办事 in one pass over the worker's applications, newest first: counts[i] gets how many
+ * have status names[i]; out gets a page (skip offset, at most limit items) of those whose
+ * status is names[i] with listed[i] (listed NULL: of all of them). */
+store_rc store_app_list_worker(db_conn *c, arena *mem, int64_t worker_id,
+			       const char *const *names, int nnames, const bool *listed,
+			       int offset, int limit, int64_t *counts, app_item *out, int *n);
 
 typedef struct app_queue_filter {
 	int64_t org_id;      /* the union whose queue (or subtree root) */

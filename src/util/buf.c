@@ -7,7 +7,7 @@
 
 #include "util/alloc.h"
 
-static void buf_reserve(buf *b, size_t extra)
+void buf_reserve(buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap)
 		return;
