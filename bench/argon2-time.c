@@ -6,6 +6,7 @@
  *   argon2-time OPS MEM_KIB N THREADS   → "RATE": checks per second when THREADS threads of one
  *                                         process check N times each after a warm-up each
  *   argon2-time --with IMPL OPS MEM_KIB N [THREADS]   the same with another implementation
+ *   argon2-time --block                 → the block function the server picks on this CPU
  *   argon2-time --compare OPS MEM_KIB N → a table of every implementation: one thread (min and
  *                                         median ms, checks/s) and two threads at once (checks/s)
  * Implementations: "ours" (password_verify, the block function this CPU picks), "ours-avx2",
@@ -187,6 +188,10 @@ int main(int argc, char **argv)
 	const char *with = "ours";
 	bool table = false;
 	int a = 1;
+	if (argc == 2 && strcmp(argv[1], "--block") == 0) {
+		puts(argon2id_impl());
+		return 0;
+	}
 	if (a < argc && strcmp(argv[a], "--compare") == 0) {
 		table = true;
 		a++;

@@ -139,6 +139,11 @@ static int compute(const argon2id_encoded *e, const char *pw, unsigned char *tag
 	if (!mem && !(mem = own = memory_map(need)))
 		return -1;
 	int rc = argon2id_hash(&in, tag, e->taglen, mem, need);
+	/* The memory keeps the last pass's blocks until the next hash. After two passes or more,
+	 * reproducing any of them costs a guesser at least a whole pass; after one, block j costs
+	 * only j blocks (block 0 is H' of the password), so that memory is zeroed. */
+	if (e->t_cost == 1 && !own)
+		sodium_memzero(mem, need);
 	if (own)
 		munmap(own, need);
 	return rc;
