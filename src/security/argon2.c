@@ -323,12 +323,13 @@ int argon2id_hash(const argon2id_input *in, void *out, size_t outlen, void *memo
 	    in->saltlen < ARGON2ID_SALT_MIN || in->pwdlen > UINT32_MAX ||
 	    in->saltlen > UINT32_MAX || in->secretlen > UINT32_MAX || in->adlen > UINT32_MAX)
 		return -1;
+	pthread_once(&impl_once, impl_pick);
 	instance s = {
 		.mem = memory,
 		.passes = in->t_cost,
 		.lanes = in->lanes,
 		.blocks = (uint32_t)(need / BLOCK_BYTES),
-		.fill = impls[(pthread_once(&impl_once, impl_pick), impl_current)].fn,
+		.fill = impls[impl_current].fn,
 	};
 	s.lane_len = s.blocks / s.lanes;
 	s.seg_len = s.lane_len / SYNC_POINTS;
