@@ -168,6 +168,7 @@ static int cmd_serve(void)
 		return fail("could not load the region and union tree", NULL);
 	if (cfg.mode != MODE_PROD && seed_demo(database, &cfg))
 		return fail("could not load demo data", NULL);
+	password_release_memory(); /* from here on only the hash pool hashes */
 	if (app_init(&cfg, database))
 		return fail("database", "cannot read the region table");
 	char path[4096];

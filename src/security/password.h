@@ -1,4 +1,5 @@
-/* password.h — Argon2id password hashes (libsodium), parameters from the config (SPEC §3). */
+/* password.h — Argon2id password hashes (security/argon2.c; the strings libsodium's
+ * crypto_pwhash_str writes and reads), parameters from the config (SPEC §3). */
 #ifndef GONGHUI_SECURITY_PASSWORD_H
 #define GONGHUI_SECURITY_PASSWORD_H
 #include <stdbool.h>
@@ -14,4 +15,7 @@ bool password_verify(const char *hash, const char *pw);
 bool password_needs_rehash(const char *hash);
 /* Spends the same work as a verification, for usernames that do not exist. */
 void password_verify_dummy(const char *pw);
+/* A thread that hashes keeps its Argon2 memory (the configured cost, e.g. 19 MiB) until it exits;
+ * a thread that will not hash again can give it back sooner with this. */
+void password_release_memory(void);
 #endif
