@@ -59,6 +59,26 @@ void roster_date_of(int64_t t, char out[11])
 
 /* ---- flagging ---- */
 
+/* Marks one roster entry flagged (closing its open claim, if any). */
+static bool flag_entry(http_request *r, int64_t entry_id, int64_t now)
+{
+	roster_entry_row e;
+	if (store_roster_entry_get(r->db, entry_id, &e) != STORE_OK)
+		return false;
+	char from[16];
+	snprintf(from, sizeof(from), "%s", e.status);
+	if (strcmp(from, status_name(ROSTER_FLAGGED)) == 0)
+		return true;
+	if (strcmp(from, status_name(ROSTER_CLAIM)) == 0) {
+		if (!claim_close(r, e.application_id,
+				 "您的线下入会记录在多个工会组织的名册中重复出现，需由上级工会核实处理"))
+			return false;
+		e.application_id = 0;
+	}
+	snprintf(e.status, sizeof(e.status), "%s", status_name(ROSTER_FLAGGED));
+	return store_roster_entry_set(r->db, &e, from, now) == STORE_OK;
+}
+
 bool roster_flag(http_request *r, const unsigned char idx[CRYPTO_HASH_LEN], const char *id_masked,
 		 const roster_party *parties, int n)
 {
@@ -90,23 +110,8 @@ bool roster_flag(http_request *r, const unsigned char idx[CRYPTO_HASH_LEN], cons
 		if (store_conflict_item_add(r->db, conflict_id, parties[i].entry_id,
 					    parties[i].membership_id) != STORE_OK)
 			return false;
-		roster_entry_row e;
-		if (!parties[i].entry_id || parties[i].flagged)
-			continue;
-		if (store_roster_entry_get(r->db, parties[i].entry_id, &e) != STORE_OK)
-			return false;
-		char from[16];
-		snprintf(from, sizeof(from), "%s", e.status);
-		if (strcmp(from, status_name(ROSTER_FLAGGED)) == 0)
-			continue;
-		if (strcmp(from, status_name(ROSTER_CLAIM)) == 0) {
-			if (!claim_close(r, e.application_id,
-					 "您的线下入会记录在多个工会组织的名册中重复出现，需由上级工会核实处理"))
-				return false;
-			e.application_id = 0;
-		}
-		snprintf(e.status, sizeof(e.status), "%s", status_name(ROSTER_FLAGGED));
-		if (store_roster_entry_set(r->db, &e, from, now) != STORE_OK)
+		if (parties[i].entry_id && !parties[i].flagged &&
+		    !flag_entry(r, parties[i].entry_id, now))
 			return false;
 	}
 	return true;
@@ -201,9 +206,15 @@ typedef struct roster_line {
 	idcard id;
 	bool id_ok, converted, bad, flagged;
 	unsigned char idx[CRYPTO_HASH_LEN];
+	char masked[19];
 	int nparties;
 	roster_party parties[PARTIES_MAX];
+	roster_status pstatus[PARTIES_MAX]; /* of the parties that are entries */
 	int64_t other_org_id;
+	/* What the database said (check_database) and what was written (import_lines). */
+	int nseen, here;
+	bool member_here, no_taken;
+	int64_t entry_id, worker_id, conflict_id, ancestor;
 } roster_line;
 
 typedef struct import_report {
@@ -406,83 +417,367 @@ static void check_file_duplicates(roster_line *ls, int n, import_report *rep)
 	free(order);
 }
 
-/* What the database says of one line: already here (an error), elsewhere (flagged). es is
- * the caller's scratch space for PARTIES_MAX entries. */
-static bool check_database(http_request *r, int64_t org_id, roster_line *l, roster_entry_row *es,
+/* ---- the database side of the import, set-based: a few statements per STORE_ROSTER_CHUNK
+ * lines instead of a dozen round trips per line ---- */
+
+/* The lines sorted by one key (the blind index or the member number), to hand each row the
+ * database finds to every line with its key. */
+typedef struct line_keys {
+	roster_line *ls;
+	int *order, n;
+	bool by_no;
+	int64_t org_id;
+	int kind; /* which lookup the hits answer (KEY_…) */
+} line_keys;
+
+enum { KEY_ENTRY, KEY_MEMBERSHIP, KEY_MEMBER_NO, KEY_WORKER, KEY_CONFLICT };
+
+static const line_keys *sort_keys;
+static int key_cmp(const roster_line *x, const roster_line *y, bool by_no)
+{
+	return by_no ? strcmp(x->member_no, y->member_no) : memcmp(x->idx, y->idx, CRYPTO_HASH_LEN);
+}
+static int by_key(const void *a, const void *b)
+{
+	const roster_line *x = &sort_keys->ls[*(const int *)a], *y = &sort_keys->ls[*(const int *)b];
+	int c = key_cmp(x, y, sort_keys->by_no);
+	return c ? c : x->line - y->line;
+}
+
+/* Sorts the lines that keep() selects by their key. */
+static void keys_make(line_keys *k, roster_line *ls, int n, bool by_no,
+		      bool (*keep)(const roster_line *))
+{
+	k->ls = ls;
+	k->by_no = by_no;
+	k->order = xcalloc((size_t)n + 1, sizeof(int));
+	k->n = 0;
+	for (int i = 0; i < n; i++)
+		if (keep(&ls[i]))
+			k->order[k->n++] = i;
+	sort_keys = k;
+	qsort(k->order, (size_t)k->n, sizeof(int), by_key);
+}
+
+/* Runs the lookup over every distinct key, STORE_ROSTER_CHUNK at a time. */
+static bool keys_lookup(http_request *r, line_keys *k, int kind, roster_hit_fn fn)
+{
+	const void **keys = xcalloc(STORE_ROSTER_CHUNK, sizeof(void *));
+	bool ok = true;
+	k->kind = kind;
+	for (int i = 0; ok && i < k->n;) {
+		int m = 0;
+		for (; i < k->n && m < STORE_ROSTER_CHUNK; i++) {
+			roster_line *l = &k->ls[k->order[i]];
+			if (i && key_cmp(&k->ls[k->order[i - 1]], l, k->by_no) == 0)
+				continue; /* the same key: asked once */
+			keys[m++] = k->by_no ? (const void *)l->member_no : (const void *)l->idx;
+		}
+		store_rc rc;
+		switch (kind) {
+		case KEY_ENTRY:
+			rc = store_roster_entry_hits(r->db, (const unsigned char *const *)keys, m, fn, k);
+			break;
+		case KEY_MEMBERSHIP:
+			rc = store_membership_hits(r->db, (const unsigned char *const *)keys, m, fn, k);
+			break;
+		case KEY_WORKER:
+			rc = store_worker_hits(r->db, (const unsigned char *const *)keys, m, fn, k);
+			break;
+		case KEY_CONFLICT:
+			rc = store_conflict_open_hits(r->db, (const unsigned char *const *)keys, m, fn,
+						      k);
+			break;
+		default:
+			rc = store_member_no_hits(r->db, (const char *const *)keys, m, fn, k);
+		}
+		ok = rc == STORE_OK;
+	}
+	free(keys);
+	return ok;
+}
+
+/* The lines whose key is the hit's: [*from, return). */
+static int keys_range(const line_keys *k, const roster_hit *h, int *from)
+{
+	int lo = 0, hi = k->n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		const roster_line *l = &k->ls[k->order[mid]];
+		int c = k->by_no ? strcmp(l->member_no, h->key) : memcmp(l->idx, h->idx, CRYPTO_HASH_LEN);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*from = lo;
+	for (hi = lo; hi < k->n; hi++) {
+		const roster_line *l = &k->ls[k->order[hi]];
+		if (k->by_no ? strcmp(l->member_no, h->key) : memcmp(l->idx, h->idx, CRYPTO_HASH_LEN))
+			break;
+	}
+	return hi;
+}
+
+static void on_hit(void *ctx, const roster_hit *h)
+{
+	line_keys *k = ctx;
+	int from, to = keys_range(k, h, &from);
+	for (int j = from; j < to; j++) {
+		roster_line *l = &k->ls[k->order[j]];
+		switch (k->kind) {
+		case KEY_ENTRY: /* the first PARTIES_MAX of them, oldest first */
+			if (l->nseen++ >= PARTIES_MAX)
+				break;
+			if (h->org_id == k->org_id)
+				l->here++;
+			else if (strcmp(h->status, status_name(ROSTER_LINKED)) != 0 &&
+				 l->nparties < PARTIES_MAX - 1) {
+				roster_status st = ROSTER_UNLINKED;
+				domain_roster_status_parse(h->status, &st);
+				l->pstatus[l->nparties] = st;
+				l->parties[l->nparties++] = (roster_party){h->id, 0, h->org_id, false};
+			}
+			break;
+		case KEY_MEMBERSHIP:
+			if (h->org_id == k->org_id)
+				l->member_here = true;
+			else if (l->nparties < PARTIES_MAX - 1)
+				l->parties[l->nparties++] = (roster_party){0, h->id, h->org_id, false};
+			break;
+		case KEY_MEMBER_NO:
+			l->no_taken = true;
+			break;
+		case KEY_WORKER:
+			l->worker_id = h->id;
+			break;
+		default: /* KEY_CONFLICT */
+			l->conflict_id = h->id;
+			l->ancestor = h->org_id;
+		}
+	}
+}
+
+static bool with_id(const roster_line *l)
+{
+	return l->id_ok;
+}
+static bool with_no(const roster_line *l)
+{
+	return l->member_no[0] != '\0';
+}
+
+/* What the database says of the lines: already here (an error), elsewhere (flagged). The
+ * errors are reported line by line, after the format and file checks. */
+static bool check_database(http_request *r, int64_t org_id, roster_line *ls, int n,
 			   import_report *rep)
 {
-	if (l->id_ok) {
-		crypto_blind_index(ID_INDEX_DOMAIN, l->id.number, l->idx);
-		int n = 0;
-		membership_row m;
-		if (store_roster_entries_by_index(r->db, l->idx, es, PARTIES_MAX, &n) != STORE_OK)
-			return false;
-		for (int i = 0; i < n; i++) {
-			if (es[i].org_id == org_id) {
-				report_error(rep, l->line, "id_number", "该身份证号已在本组织的名册中");
-				l->bad = true;
-			} else if (strcmp(es[i].status, status_name(ROSTER_LINKED)) != 0 &&
-				   l->nparties < PARTIES_MAX - 1) {
-				l->parties[l->nparties++] = (roster_party){es[i].id, 0, es[i].org_id, false};
-			}
-		}
-		store_rc rc = store_membership_by_id_index(r->db, l->idx, &m);
-		if (rc == STORE_ERR)
-			return false;
-		if (rc == STORE_OK && m.org_id == org_id) {
+	line_keys ids = {.org_id = org_id}, nos = {.org_id = org_id};
+	for (int i = 0; i < n; i++)
+		if (ls[i].id_ok)
+			crypto_blind_index(ID_INDEX_DOMAIN, ls[i].id.number, ls[i].idx);
+	keys_make(&ids, ls, n, false, with_id);
+	keys_make(&nos, ls, n, true, with_no);
+	bool ok = keys_lookup(r, &ids, KEY_ENTRY, on_hit) &&
+		  keys_lookup(r, &ids, KEY_MEMBERSHIP, on_hit) &&
+		  keys_lookup(r, &nos, KEY_MEMBER_NO, on_hit);
+	free(ids.order);
+	free(nos.order);
+	for (int i = 0; ok && i < n; i++) {
+		roster_line *l = &ls[i];
+		for (int k = 0; k < l->here; k++)
+			report_error(rep, l->line, "id_number", "该身份证号已在本组织的名册中");
+		if (l->member_here)
 			report_error(rep, l->line, "id_number", "该职工已是本组织的会员");
-			l->bad = true;
-		} else if (rc == STORE_OK && l->nparties < PARTIES_MAX - 1) {
-			l->parties[l->nparties++] = (roster_party){0, m.id, m.org_id, false};
-		}
+		if (l->no_taken)
+			report_error(rep, l->line, "member_no", "会员编号已被使用");
+		l->bad = l->bad || l->here || l->member_here || l->no_taken;
 		l->flagged = l->nparties > 0;
 		l->other_org_id = l->flagged ? l->parties[0].org_id : 0;
 	}
-	if (l->member_no[0]) {
-		int64_t mid, eid;
-		store_rc rc = store_member_no_holders(r->db, l->member_no, &mid, &eid);
-		if (rc == STORE_ERR)
-			return false;
-		if (rc == STORE_OK) {
-			report_error(rep, l->line, "member_no", "会员编号已被使用");
-			l->bad = true;
+	return ok;
+}
+
+/* The lowest common ancestor of two organisations, remembered: a roster flagged against one
+ * other organisation asks once. */
+typedef struct lca_memo {
+	int n;
+	int64_t a[16], b[16], lca[16];
+} lca_memo;
+
+static bool lca_of(http_request *r, lca_memo *m, int64_t a, int64_t b, int64_t *out)
+{
+	for (int i = 0; i < m->n; i++)
+		if (m->a[i] == a && m->b[i] == b) {
+			*out = m->lca[i];
+			return true;
 		}
-	}
+	if (store_org_lca(r->db, a, b, out) != STORE_OK)
+		return false;
+	int i = m->n < 16 ? m->n++ : (int)(a % 16);
+	m->a[i] = a;
+	m->b[i] = b;
+	m->lca[i] = *out;
 	return true;
 }
 
-/* Writes one checked line: its entry, then flags it or links an existing account. */
-static bool import_line(http_request *r, int64_t org_id, int64_t batch_id, roster_line *l,
-			int *linked, int *claims)
+static void on_entry(void *ctx, const roster_hit *h)
 {
-	char masked[19];
-	unsigned char cipher[18 + CRYPTO_FIELD_OVERHEAD];
-	domain_idcard_mask(l->id.number, masked);
-	crypto_field_encrypt(l->id.number, 18, ROSTER_ID_AD, cipher);
-	roster_entry_new n = {.org_id = org_id, .batch_id = batch_id, .line = l->line,
-			      .name = l->name, .id_masked = masked, .phone = l->phone,
-			      .joined_on = l->joined_on,
-			      .member_no = l->member_no[0] ? l->member_no : NULL,
-			      .status = status_name(l->flagged ? ROSTER_FLAGGED : ROSTER_UNLINKED),
-			      .id_cipher = cipher, .id_cipher_len = sizeof(cipher), .id_index = l->idx};
-	int64_t id = 0;
-	if (store_roster_entry_add(r->db, &n, clock_now(), &id) != STORE_OK)
-		return false; /* checked under the lock: a conflict cannot happen */
-	if (l->flagged) {
-		l->parties[l->nparties++] = (roster_party){id, 0, org_id, true};
-		return roster_flag(r, l->idx, masked, l->parties, l->nparties);
+	line_keys *k = ctx; /* ls in line order */
+	int lo = 0, hi = k->n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (k->ls[mid].line < h->line)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	account_row w;
-	store_rc rc = store_worker_by_id_index(r->db, l->idx, &w);
-	if (rc != STORE_OK)
-		return rc == STORE_NOTFOUND;
-	roster_entry_row e;
-	link_result done;
-	if (store_roster_entry_get(r->db, id, &e) != STORE_OK || !roster_link_entry(r, &e, &w, &done))
-		return false;
-	*linked += done == LINK_LINKED;
-	*claims += done == LINK_CLAIM;
-	return true;
+	if (lo < k->n && k->ls[lo].line == h->line)
+		k->ls[lo].entry_id = h->id;
+}
+
+static bool flagged_line(const roster_line *l)
+{
+	return l->flagged;
+}
+static bool linkable_line(const roster_line *l)
+{
+	return !l->flagged;
+}
+
+/* Flags the flagged lines like roster_flag, set-based: their open conflicts, the new ones, the
+ * parties as conflict items, the other organisations' entries flagged. */
+static bool flag_lines(http_request *r, roster_line *ls, int n, int64_t now)
+{
+	line_keys k = {0};
+	lca_memo memo = {0};
+	keys_make(&k, ls, n, false, flagged_line);
+	bool ok = keys_lookup(r, &k, KEY_CONFLICT, on_hit);
+	const unsigned char **idx = xcalloc(STORE_ROSTER_CHUNK, sizeof(void *));
+	const char **masked = xcalloc(STORE_ROSTER_CHUNK, sizeof(char *));
+	int64_t *anc = xcalloc(STORE_ROSTER_CHUNK, sizeof(int64_t));
+	int64_t *ids = xcalloc(STORE_ROSTER_CHUNK, sizeof(int64_t));
+	roster_conflict_item_new *items = xcalloc(STORE_ROSTER_CHUNK + PARTIES_MAX,
+						  sizeof(roster_conflict_item_new));
+	int m = 0;
+	/* The ancestors, and the conflicts to open. */
+	for (int i = 0; ok && i < n; i++) {
+		roster_line *l = &ls[i];
+		int64_t a = l->ancestor;
+		if (!l->flagged)
+			continue;
+		for (int p = 0; ok && p < l->nparties; p++)
+			if (!a)
+				a = l->parties[p].org_id;
+			else
+				ok = lca_of(r, &memo, a, l->parties[p].org_id, &a);
+		if (!ok)
+			break;
+		if (l->conflict_id) {
+			if (a != l->ancestor)
+				ok = store_conflict_set_ancestor(r->db, l->conflict_id, a) == STORE_OK;
+			continue;
+		}
+		idx[m] = l->idx;
+		masked[m] = l->masked;
+		anc[m++] = a;
+		if (m == STORE_ROSTER_CHUNK) {
+			ok = store_conflicts_create(r->db, idx, masked, anc, m, now) == STORE_OK;
+			m = 0;
+		}
+	}
+	if (ok && m)
+		ok = store_conflicts_create(r->db, idx, masked, anc, m, now) == STORE_OK;
+	ok = ok && keys_lookup(r, &k, KEY_CONFLICT, on_hit);
+	/* The conflict items, then the other organisations' entries. */
+	m = 0;
+	for (int i = 0; ok && i <= n; i++) {
+		roster_line *l = i < n && ls[i].flagged ? &ls[i] : NULL;
+		for (int p = 0; l && p < l->nparties; p++)
+			items[m++] = (roster_conflict_item_new){l->conflict_id, l->parties[p].entry_id,
+								l->parties[p].membership_id};
+		if (m && (m >= STORE_ROSTER_CHUNK || i == n)) {
+			ok = store_conflict_items_add(r->db, items, m) == STORE_OK;
+			m = 0;
+		}
+	}
+	for (int i = 0; ok && i <= n; i++) {
+		roster_line *l = i < n && ls[i].flagged ? &ls[i] : NULL;
+		for (int p = 0; ok && l && p < l->nparties; p++) {
+			roster_party *q = &l->parties[p];
+			if (!q->entry_id || q->flagged || l->pstatus[p] == ROSTER_FLAGGED)
+				continue;
+			if (l->pstatus[p] != ROSTER_UNLINKED)
+				ok = flag_entry(r, q->entry_id, now); /* a claim to close */
+			else
+				ids[m++] = q->entry_id;
+		}
+		if (ok && m && (m + PARTIES_MAX > STORE_ROSTER_CHUNK || i == n)) {
+			ok = store_roster_entries_flag(r->db, ids, m, now) == STORE_OK;
+			m = 0;
+		}
+	}
+	free(idx);
+	free(masked);
+	free(anc);
+	free(ids);
+	free(items);
+	free(k.order);
+	return ok;
+}
+
+/* Writes the checked lines: their entries, then flags them or links existing accounts. */
+static bool import_lines(http_request *r, int64_t org_id, int64_t batch_id, roster_line *ls,
+			 int n, int *linked, int *claims)
+{
+	int64_t now = clock_now();
+	enum { CIPHER = 18 + CRYPTO_FIELD_OVERHEAD };
+	unsigned char *cipher = xcalloc((size_t)n + 1, CIPHER);
+	roster_entry_new *es = xcalloc(STORE_ROSTER_CHUNK, sizeof(roster_entry_new));
+	bool ok = true;
+	for (int i = 0; ok && i < n;) {
+		int m = 0;
+		for (; i < n && m < STORE_ROSTER_CHUNK; i++) {
+			roster_line *l = &ls[i];
+			domain_idcard_mask(l->id.number, l->masked);
+			crypto_field_encrypt(l->id.number, 18, ROSTER_ID_AD, cipher + (size_t)i * CIPHER);
+			es[m++] = (roster_entry_new){
+				.org_id = org_id, .batch_id = batch_id, .line = l->line,
+				.name = l->name, .id_masked = l->masked, .phone = l->phone,
+				.joined_on = l->joined_on,
+				.member_no = l->member_no[0] ? l->member_no : NULL,
+				.status = status_name(l->flagged ? ROSTER_FLAGGED : ROSTER_UNLINKED),
+				.id_cipher = cipher + (size_t)i * CIPHER, .id_cipher_len = CIPHER,
+				.id_index = l->idx};
+		}
+		/* checked under the lock: a conflict cannot happen */
+		ok = store_roster_entries_add(r->db, es, m, now) == STORE_OK;
+	}
+	free(es);
+	free(cipher);
+	line_keys all = {.ls = ls, .n = n}, k = {0};
+	ok = ok && store_roster_batch_hits(r->db, batch_id, on_entry, &all) == STORE_OK;
+	for (int i = 0; ok && i < n; i++)
+		if (ls[i].flagged)
+			ls[i].parties[ls[i].nparties++] = (roster_party){ls[i].entry_id, 0, org_id, true};
+	ok = ok && flag_lines(r, ls, n, now);
+	/* The others: an account with the ID number links (rare in a big file: one at a time). */
+	keys_make(&k, ls, n, false, linkable_line);
+	ok = ok && keys_lookup(r, &k, KEY_WORKER, on_hit);
+	free(k.order);
+	for (int i = 0; ok && i < n; i++) {
+		account_row w;
+		roster_entry_row e;
+		link_result done;
+		if (!ls[i].worker_id)
+			continue;
+		ok = store_account_get(r->db, SUBJECT_WORKER, ls[i].worker_id, &w) == STORE_OK &&
+		     store_roster_entry_get(r->db, ls[i].entry_id, &e) == STORE_OK &&
+		     roster_link_entry(r, &e, &w, &done);
+		*linked += ok && done == LINK_LINKED;
+		*claims += ok && done == LINK_CLAIM;
+	}
+	return ok;
 }
 
 /* Reads the csv text into lines; returns false after reporting a file-level problem. */
@@ -586,19 +881,20 @@ void h_admin_roster_import(http_request *r)
 	 * in one read transaction. */
 	store_rc rc = db_begin(r->db, !dry_run) == DB_OK && (dry_run || roster_lock(r)) ? STORE_OK
 										       : STORE_ERR;
-	roster_entry_row *scratch = arena_alloc(&r->mem, sizeof(roster_entry_row) * PARTIES_MAX);
-	for (int i = 0; rc == STORE_OK && ok && i < n; i++)
-		if (!check_database(r, org.id, &ls[i], scratch, &rep))
-			rc = STORE_ERR;
+	if (rc == STORE_OK && ok && !check_database(r, org.id, ls, n, &rep))
+		rc = STORE_ERR;
 	rep.rows = n;
+	org_row other = {0};
 	for (int i = 0; i < n; i++) {
 		rep.valid += !ls[i].bad;
 		rep.converted += ls[i].converted && !ls[i].bad;
 		if (ls[i].flagged && !ls[i].bad) {
 			char masked[19];
-			org_row other = {0};
 			domain_idcard_mask(ls[i].id.number, masked);
-			store_org_get(r->db, ls[i].other_org_id, &other);
+			if (other.id != ls[i].other_org_id) {
+				memset(&other, 0, sizeof(other));
+				store_org_get(r->db, ls[i].other_org_id, &other);
+			}
 			json_array_append_new(rep.flagged,
 					      json_pack("{s:i, s:s, s:{s:I, s:s}}", "line", ls[i].line,
 							"id_masked", masked, "other_org", "id",
@@ -609,9 +905,8 @@ void h_admin_roster_import(http_request *r)
 	bool invalid = rc == STORE_OK && (rep.nerrors > 0 || !ok);
 	if (rc == STORE_OK && !invalid && !dry_run) {
 		rc = store_roster_batch_create(r->db, org.id, a.acct.id, n, clock_now(), &batch_id);
-		for (int i = 0; rc == STORE_OK && i < n; i++)
-			if (!import_line(r, org.id, batch_id, &ls[i], &linked, &claims))
-				rc = STORE_ERR;
+		if (rc == STORE_OK && !import_lines(r, org.id, batch_id, ls, n, &linked, &claims))
+			rc = STORE_ERR;
 		if (rc == STORE_OK &&
 		    !admin_audit(r, &a, "roster.import", org.code,
 				 arena_printf(&r->mem, "batch %lld: %d rows, %d flagged, %d linked",

@@ -10,7 +10,8 @@
 #include "util/buf.h"
 #include "util/log.h"
 
-enum { PG_CACHE = 512, PG_MAX_PARAMS = 64 };
+/* PG_MAX_PARAMS on the stack, up to PostgreSQL's own limit on the heap. */
+enum { PG_CACHE = 512, PG_MAX_PARAMS = 64, PG_LIMIT_PARAMS = 65535 };
 enum { OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25 };
 
 typedef struct pg_rows {
@@ -106,7 +107,7 @@ static int prepared(pg_conn *c, const char *sql, const db_param *p, int n)
 		log_error("postgres: statement cache full");
 		return -1;
 	}
-	Oid types[PG_MAX_PARAMS];
+	Oid small[PG_MAX_PARAMS], *types = n > PG_MAX_PARAMS ? xcalloc((size_t)n, sizeof(Oid)) : small;
 	for (int i = 0; i < n; i++)
 		types[i] = p[i].type == DB_P_INT    ? OID_INT8
 			   : p[i].type == DB_P_TEXT ? OID_TEXT
@@ -115,6 +116,8 @@ static int prepared(pg_conn *c, const char *sql, const db_param *p, int n)
 	char name[16], *text = translate(sql);
 	snprintf(name, sizeof(name), "g%zu", slot);
 	PGresult *r = PQprepare(c->handle, name, text, n, types);
+	if (types != small)
+		free(types);
 	int rc = result_rc(c, r, sql);
 	PQclear(r);
 	free(text);
@@ -126,14 +129,22 @@ static int prepared(pg_conn *c, const char *sql, const db_param *p, int n)
 
 static PGresult *run(pg_conn *c, const char *sql, const db_param *p, int n)
 {
-	if (n > PG_MAX_PARAMS)
+	if (n > PG_LIMIT_PARAMS)
 		return NULL;
 	int idx = prepared(c, sql, p, n);
 	if (idx < 0)
 		return NULL;
-	const char *values[PG_MAX_PARAMS];
-	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
-	char ints[PG_MAX_PARAMS][24];
+	/* Most statements fit on the stack; the roster import's multi-row ones take the heap. */
+	const char *small_values[PG_MAX_PARAMS], **values = small_values;
+	int small_lengths[PG_MAX_PARAMS], small_formats[PG_MAX_PARAMS], *lengths = small_lengths,
+					 *formats = small_formats;
+	char small_ints[PG_MAX_PARAMS][24], (*ints)[24] = small_ints;
+	if (n > PG_MAX_PARAMS) {
+		values = xcalloc((size_t)n, sizeof(*values));
+		lengths = xcalloc((size_t)n, sizeof(int));
+		formats = xcalloc((size_t)n, sizeof(int));
+		ints = xcalloc((size_t)n, sizeof(*ints));
+	}
 	for (int i = 0; i < n; i++) {
 		formats[i] = 0;
 		lengths[i] = 0;
@@ -156,7 +167,14 @@ static PGresult *run(pg_conn *c, const char *sql, const db_param *p, int n)
 	}
 	char name[16];
 	snprintf(name, sizeof(name), "g%d", idx);
-	return PQexecPrepared(c->handle, name, n, values, lengths, formats, 0);
+	PGresult *r = PQexecPrepared(c->handle, name, n, values, lengths, formats, 0);
+	if (values != small_values) {
+		free(values);
+		free(lengths);
+		free(formats);
+		free(ints);
+	}
+	return r;
 }
 
 static int pg_exec(db_conn *base, const char *sql, const db_param *p, int n)

@@ -1,9 +1,14 @@
 /* rosters.c — offline member rosters (线下会员名册): import batches, roster entries and what
  * became of them, member numbers across memberships and rosters, and the conflicts (重复待处理)
  * waiting for a higher level. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "store/store.h"
+#include "util/alloc.h"
+#include "util/buf.h"
 
 #define SUBTREE                                                                                    \
 	"WITH RECURSIVE sub(id) AS (SELECT id FROM org WHERE id = ? UNION ALL "                    \
@@ -366,4 +371,280 @@ store_rc store_conflict_resolve(db_conn *c, int64_t id, int64_t staff_id, int64_
 			    DB_INT(id))) != DB_OK)
 		return STORE_ERR;
 	return db_changes(c) == 1 ? STORE_OK : STORE_CONFLICT;
+}
+
+/* ---- the import, set-based: up to STORE_ROSTER_CHUNK keys or rows per statement ---- */
+
+/* The statements come in a few sizes only, built once and kept: both drivers cache prepared
+ * statements by the address of their text. A list of keys is padded to the next size with its last
+ * key; rows to insert go in pieces of these sizes. */
+enum { SQL_SIZES = 4 };
+static const int sql_size[SQL_SIZES] = {1, 8, 64, STORE_ROSTER_CHUNK};
+
+typedef enum sql_shape {
+	SQL_ENTRY_HITS,
+	SQL_MEMBERSHIP_HITS,
+	SQL_WORKER_HITS,
+	SQL_CONFLICT_HITS,
+	SQL_MEMBER_NO_HITS,
+	SQL_ENTRIES_ADD,
+	SQL_CONFLICTS_ADD,
+	SQL_ITEMS_ADD,
+	SQL_ENTRIES_FLAG,
+	SQL_SHAPES
+} sql_shape;
+
+/* A list of keys as a semi-join with a VALUES list: PostgreSQL hashes it, where an IN list of
+ * parameters in a plan made while the table looked empty is compared row by row. */
+#define KEYS_OPEN "IN (SELECT column1 FROM (VALUES "
+#define KEYS_CLOSE ") AS k)"
+
+static const struct {
+	const char *head, *mid, *tail; /* mid: the list is repeated after it (NULL: once) */
+	int cols;
+} shapes[SQL_SHAPES] = {
+	[SQL_ENTRY_HITS] = {"SELECT id_index, id, org_id, line, status FROM roster_entry "
+			    "WHERE status <> 'set_aside' AND id_index " KEYS_OPEN,
+			    NULL, KEYS_CLOSE " ORDER BY id", 1},
+	[SQL_MEMBERSHIP_HITS] = {"SELECT w.id_index, m.id, m.org_id, 0, m.status FROM membership m "
+				 "JOIN worker w ON w.id = m.worker_id WHERE m.is_current = 1 AND "
+				 "w.id_index " KEYS_OPEN,
+				 NULL, KEYS_CLOSE " ORDER BY m.id", 1},
+	[SQL_WORKER_HITS] = {"SELECT id_index, id, 0, 0, '' FROM worker WHERE id_index " KEYS_OPEN,
+			     NULL, KEYS_CLOSE, 1},
+	[SQL_CONFLICT_HITS] = {"SELECT id_index, id, ancestor_org_id, 0, status FROM roster_conflict "
+			       "WHERE status = 'open' AND id_index " KEYS_OPEN,
+			       NULL, KEYS_CLOSE, 1},
+	[SQL_MEMBER_NO_HITS] = {"SELECT member_no, MIN(id), 0, 0, '' FROM membership "
+				"WHERE member_no " KEYS_OPEN,
+				KEYS_CLOSE " GROUP BY member_no UNION ALL SELECT member_no, MIN(id), 0, "
+					   "0, '' FROM roster_entry WHERE status <> 'set_aside' AND "
+					   "member_no " KEYS_OPEN,
+				KEYS_CLOSE " GROUP BY member_no", 1},
+	[SQL_ENTRIES_ADD] = {"INSERT INTO roster_entry (org_id, batch_id, line, name, id_cipher, "
+			     "id_index, id_masked, phone, joined_on, member_no, status, created_at, "
+			     "updated_at) VALUES ",
+			     NULL, " ON CONFLICT DO NOTHING", 13},
+	[SQL_CONFLICTS_ADD] = {"INSERT INTO roster_conflict (id_index, id_masked, ancestor_org_id, "
+			       "created_at, status) VALUES ",
+			       NULL, "", 5},
+	[SQL_ITEMS_ADD] = {"INSERT INTO roster_conflict_item (conflict_id, entry_id, membership_id) "
+			   "VALUES ",
+			   NULL, " ON CONFLICT DO NOTHING", 3},
+	[SQL_ENTRIES_FLAG] = {"UPDATE roster_entry SET status = 'flagged', updated_at = ? "
+			      "WHERE status = 'unlinked' AND id " KEYS_OPEN,
+			      NULL, KEYS_CLOSE, 1},
+};
+
+static char *sql_text[SQL_SHAPES][SQL_SIZES];
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+static void list_sql(buf *b, int n, int cols)
+{
+	for (int i = 0; i < n; i++) {
+		buf_puts(b, i ? ", " : "");
+		for (int k = 0; k < cols; k++)
+			buf_puts(b, cols == 1 ? "(?)" : k == 0 ? "(?" : k + 1 == cols ? ", ?)" : ", ?");
+	}
+}
+
+static void sql_build(void)
+{
+	for (int s = 0; s < SQL_SHAPES; s++)
+		for (int z = 0; z < SQL_SIZES; z++) {
+			buf b = {0};
+			buf_puts(&b, shapes[s].head);
+			list_sql(&b, sql_size[z], shapes[s].cols);
+			if (shapes[s].mid) {
+				buf_puts(&b, shapes[s].mid);
+				list_sql(&b, sql_size[z], shapes[s].cols);
+			}
+			buf_puts(&b, shapes[s].tail);
+			sql_text[s][z] = b.data; /* kept for the life of the process */
+		}
+}
+
+/* The statement for n keys (padded: the smallest size ≥ n) or n rows (exact: the largest
+ * size ≤ n); *size is its size. */
+static const char *shape_sql(sql_shape s, int n, bool pad, int *size)
+{
+	pthread_once(&sql_once, sql_build);
+	int z = 0;
+	if (pad)
+		while (sql_size[z] < n && z + 1 < SQL_SIZES)
+			z++;
+	else
+		while (z + 1 < SQL_SIZES && sql_size[z + 1] <= n)
+			z++;
+	*size = sql_size[z];
+	return sql_text[s][z];
+}
+
+/* Runs a query whose columns are: key (the blind index if blob_key, else text), id, org_id,
+ * line, status; hands each row to fn. */
+static store_rc each_hit(db_conn *c, const char *sql, const db_param *p, int np, bool blob_key,
+			 roster_hit_fn fn, void *ctx)
+{
+	db_rows *r;
+	int rc = db_query(c, &r, sql, p, np);
+	if (rc)
+		return STORE_ERR;
+	while ((rc = db_next(r)) == DB_ROW) {
+		unsigned char idx[CRYPTO_HASH_LEN];
+		if (blob_key)
+			copy_index(idx, r, 0);
+		roster_hit h = {.idx = blob_key ? idx : NULL,
+				.key = blob_key ? NULL : db_text(r, 0),
+				.id = db_int(r, 1),
+				.org_id = db_int(r, 2),
+				.line = (int)db_int(r, 3),
+				.status = db_text(r, 4)};
+		fn(ctx, &h);
+	}
+	db_done(r);
+	return rc == DB_ERR ? STORE_ERR : STORE_OK;
+}
+
+/* Asks a list query for n keys (n ≤ STORE_ROSTER_CHUNK), padded with the last one; a key is
+ * a blind index, or a member number for SQL_MEMBER_NO_HITS (its list twice). */
+static store_rc hits_of(db_conn *c, sql_shape shape, const void *const *keys, int n,
+			roster_hit_fn fn, void *ctx)
+{
+	int size;
+	const char *sql = shape_sql(shape, n, true, &size);
+	bool text = shape == SQL_MEMBER_NO_HITS;
+	int np = text ? 2 * size : size;
+	db_param *p = xcalloc((size_t)np, sizeof(db_param));
+	for (int i = 0; i < np; i++) {
+		const void *k = keys[(i % size) < n ? i % size : n - 1];
+		p[i] = text ? DB_TEXT((const char *)k) : DB_BLOB(k, CRYPTO_HASH_LEN);
+	}
+	store_rc rc = n ? each_hit(c, sql, p, np, !text, fn, ctx) : STORE_OK;
+	free(p);
+	return rc;
+}
+
+store_rc store_roster_entry_hits(db_conn *c, const unsigned char *const *idx, int n,
+				 roster_hit_fn fn, void *ctx)
+{
+	return hits_of(c, SQL_ENTRY_HITS, (const void *const *)idx, n, fn, ctx);
+}
+
+store_rc store_membership_hits(db_conn *c, const unsigned char *const *idx, int n,
+			       roster_hit_fn fn, void *ctx)
+{
+	return hits_of(c, SQL_MEMBERSHIP_HITS, (const void *const *)idx, n, fn, ctx);
+}
+
+store_rc store_worker_hits(db_conn *c, const unsigned char *const *idx, int n, roster_hit_fn fn,
+			   void *ctx)
+{
+	return hits_of(c, SQL_WORKER_HITS, (const void *const *)idx, n, fn, ctx);
+}
+
+store_rc store_conflict_open_hits(db_conn *c, const unsigned char *const *idx, int n,
+				  roster_hit_fn fn, void *ctx)
+{
+	return hits_of(c, SQL_CONFLICT_HITS, (const void *const *)idx, n, fn, ctx);
+}
+
+store_rc store_member_no_hits(db_conn *c, const char *const *nos, int n, roster_hit_fn fn,
+			      void *ctx)
+{
+	return hits_of(c, SQL_MEMBER_NO_HITS, (const void *const *)nos, n, fn, ctx);
+}
+
+store_rc store_roster_batch_hits(db_conn *c, int64_t batch_id, roster_hit_fn fn, void *ctx)
+{
+	return each_hit(c,
+			"SELECT id_index, id, org_id, line, status FROM roster_entry WHERE batch_id = ?",
+			DB_ARGS(DB_INT(batch_id)), true, fn, ctx);
+}
+
+/* Inserts n rows of the shape's cols parameters each (p: all of them, row by row) in pieces
+ * of the statement sizes; STORE_CONFLICT unless every row was (exact). */
+static store_rc insert_rows(db_conn *c, sql_shape shape, const db_param *p, int n, bool exact)
+{
+	int cols = shapes[shape].cols;
+	for (int done = 0, size; done < n; done += size) {
+		const char *sql = shape_sql(shape, n - done, false, &size);
+		if (db_exec(c, sql, p + (size_t)done * cols, size * cols) != DB_OK)
+			return STORE_ERR;
+		if (exact && db_changes(c) != size)
+			return STORE_CONFLICT;
+	}
+	return STORE_OK;
+}
+
+store_rc store_roster_entries_add(db_conn *c, const roster_entry_new *e, int n, int64_t now)
+{
+	enum { COLS = 13 };
+	db_param *p = xcalloc((size_t)n * COLS + 1, sizeof(db_param));
+	for (int i = 0; i < n; i++) {
+		const roster_entry_new *x = &e[i];
+		db_param row[COLS] = {DB_INT(x->org_id),
+				      DB_INT(x->batch_id),
+				      DB_INT(x->line),
+				      DB_TEXT(x->name),
+				      DB_BLOB(x->id_cipher, x->id_cipher_len),
+				      DB_BLOB(x->id_index, CRYPTO_HASH_LEN),
+				      DB_TEXT(x->id_masked),
+				      DB_TEXT(x->phone),
+				      DB_TEXT(x->joined_on),
+				      DB_TEXT(x->member_no),
+				      DB_TEXT(x->status),
+				      DB_INT(now),
+				      DB_INT(now)};
+		memcpy(&p[i * COLS], row, sizeof(row));
+	}
+	store_rc rc = insert_rows(c, SQL_ENTRIES_ADD, p, n, true);
+	free(p);
+	return rc;
+}
+
+store_rc store_conflicts_create(db_conn *c, const unsigned char *const *idx,
+				const char *const *id_masked, const int64_t *ancestor, int n,
+				int64_t now)
+{
+	enum { COLS = 5 };
+	db_param *p = xcalloc((size_t)n * COLS + 1, sizeof(db_param));
+	for (int i = 0; i < n; i++) {
+		db_param row[COLS] = {DB_BLOB(idx[i], CRYPTO_HASH_LEN), DB_TEXT(id_masked[i]),
+				      DB_INT(ancestor[i]), DB_INT(now), DB_TEXT("open")};
+		memcpy(&p[i * COLS], row, sizeof(row));
+	}
+	store_rc rc = insert_rows(c, SQL_CONFLICTS_ADD, p, n, true);
+	free(p);
+	return rc;
+}
+
+store_rc store_conflict_items_add(db_conn *c, const roster_conflict_item_new *it, int n)
+{
+	enum { COLS = 3 };
+	db_param *p = xcalloc((size_t)n * COLS + 1, sizeof(db_param));
+	for (int i = 0; i < n; i++) {
+		db_param row[COLS] = {
+			DB_INT(it[i].conflict_id),
+			it[i].entry_id ? DB_INT(it[i].entry_id) : DB_NULL,
+			it[i].membership_id ? DB_INT(it[i].membership_id) : DB_NULL};
+		memcpy(&p[i * COLS], row, sizeof(row));
+	}
+	store_rc rc = insert_rows(c, SQL_ITEMS_ADD, p, n, false);
+	free(p);
+	return rc;
+}
+
+store_rc store_roster_entries_flag(db_conn *c, const int64_t *ids, int n, int64_t now)
+{
+	int size;
+	const char *sql = shape_sql(SQL_ENTRIES_FLAG, n, true, &size);
+	db_param *p = xcalloc((size_t)size + 1, sizeof(db_param));
+	p[0] = DB_INT(now);
+	for (int i = 0; i < size; i++)
+		p[i + 1] = DB_INT(ids[i < n ? i : n - 1]);
+	int rc = n ? db_exec(c, sql, p, size + 1) : DB_OK;
+	free(p);
+	if (rc != DB_OK)
+		return STORE_ERR;
+	return !n || db_changes(c) == n ? STORE_OK : STORE_CONFLICT;
 }

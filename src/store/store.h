@@ -425,6 +425,46 @@ store_rc store_roster_entries_of_worker(db_conn *c, int64_t worker_id, roster_en
  * from_status; STORE_CONFLICT otherwise. */
 store_rc store_roster_entry_set(db_conn *c, const roster_entry_row *e, const char *from_status,
 				int64_t now);
+/* The import, set-based (src/api/rosters.c): each call takes up to STORE_ROSTER_CHUNK keys or
+ * rows and hands every row found to fn as a roster_hit. */
+enum { STORE_ROSTER_CHUNK = 256 };
+typedef struct roster_hit {
+	const unsigned char *idx; /* the blind index the row was found by (NULL: by member number) */
+	const char *key;          /* the member number it was found by */
+	int64_t id, org_id;       /* the row (entry, membership, worker, conflict) and its organisation
+				     (a conflict's ancestor) */
+	int line;
+	const char *status;
+} roster_hit;
+typedef void (*roster_hit_fn)(void *ctx, const roster_hit *h);
+typedef struct roster_conflict_item_new {
+	int64_t conflict_id, entry_id, membership_id;
+} roster_conflict_item_new;
+/* Live roster entries with these ID numbers, oldest first. */
+store_rc store_roster_entry_hits(db_conn *c, const unsigned char *const *idx, int n,
+				 roster_hit_fn fn, void *ctx);
+/* Current memberships of the workers with these ID numbers. */
+store_rc store_membership_hits(db_conn *c, const unsigned char *const *idx, int n,
+			       roster_hit_fn fn, void *ctx);
+store_rc store_worker_hits(db_conn *c, const unsigned char *const *idx, int n, roster_hit_fn fn,
+			   void *ctx);
+/* Open conflicts of these ID numbers (org_id: the ancestor). */
+store_rc store_conflict_open_hits(db_conn *c, const unsigned char *const *idx, int n,
+				  roster_hit_fn fn, void *ctx);
+/* Member numbers taken by a membership and/or a live roster entry (one hit for each). */
+store_rc store_member_no_hits(db_conn *c, const char *const *nos, int n, roster_hit_fn fn,
+			      void *ctx);
+/* The entries of one import batch (id, line, id_index). */
+store_rc store_roster_batch_hits(db_conn *c, int64_t batch_id, roster_hit_fn fn, void *ctx);
+/* Inserts the entries; STORE_CONFLICT if one of them could not be (checked under the lock). */
+store_rc store_roster_entries_add(db_conn *c, const roster_entry_new *e, int n, int64_t now);
+/* Opens one conflict for each ID number. */
+store_rc store_conflicts_create(db_conn *c, const unsigned char *const *idx,
+				const char *const *id_masked, const int64_t *ancestor, int n,
+				int64_t now);
+store_rc store_conflict_items_add(db_conn *c, const roster_conflict_item_new *it, int n);
+/* Marks unlinked entries flagged; STORE_CONFLICT if one was not unlinked any more. */
+store_rc store_roster_entries_flag(db_conn *c, const int64_t *ids, int n, int64_t now);
 /* Who holds a member number: a membership (any, current or not) and/or a live roster entry
  * (0 when none). STORE_NOTFOUND when nobody does. */
 store_rc store_member_no_holders(db_conn *c, const char *member_no, int64_t *membership_id,
