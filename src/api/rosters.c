@@ -919,7 +919,8 @@ void h_admin_roster_import(http_request *r)
 	free(ls);
 	if (rc != STORE_OK) {
 		api_fail(r, ERR_UNAVAILABLE, NULL);
-	} else if (invalid) {
+	} else if (invalid && !dry_run) {
+		/* A dry run answers its report, errors and all, with 200 (like the units import). */
 		json_t *body = import_body(dry_run, &rep, 0, 0, 0, 0);
 		res_json(r, 422,
 			 json_pack("{s:{s:s, s:s, s:o}}", "error", "code", "roster_invalid",

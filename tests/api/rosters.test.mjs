@@ -202,7 +202,7 @@ test('import: every bad row is reported with its line number and field; nothing 
   assert.equal(q.body.error.details.errors[0].line, 2);
 });
 
-test('dry run: the same report, 200, and nothing changes', async () => {
+test('dry run: the same report, 200 (errors and all), and nothing changes', async () => {
   const a = birthId(), b = birthId();
   const rows = [['林预览', a, freshPhone(), '2015-03-01', memberNo()], ['林预演', b, freshPhone(), '2018-07-01', '']];
   const before = entriesIn('350203007');
@@ -211,10 +211,26 @@ test('dry run: the same report, 200, and nothing changes', async () => {
   assert.deepEqual(r.body, { dry_run: true, rows: 2, valid: 2, converted: 0, errors: [], error_count: 0, flagged: [], imported: 0, linked: 0, claims: 0, batch_id: null });
   assert.equal(entriesIn('350203007'), before);
   assert.equal((await list(S.admin, 'q=' + a)).total, 0);
-  // A dry run with errors: 422, the same details with dry_run true.
-  const bad = await importRoster(S.admin, '350203007', csv([['林', a, freshPhone(), '2015-03-01', '']]), true);
-  assert.equal(bad.status, 422, bad.text);
-  assert.equal(bad.body.error.details.dry_run, true);
+  // A dry run with errors: 200 and its report, the errors listed (like the units import);
+  // the real import of that file: 422 with the same report under error.details.
+  const badCsv = csv([['林', a, freshPhone(), '2015-03-01', '']]);
+  const bad = await importRoster(S.admin, '350203007', badCsv, true);
+  assert.equal(bad.status, 200, bad.text);
+  assert.equal(bad.body.dry_run, true);
+  assert.equal(bad.body.error_count, 1);
+  assert.equal(bad.body.valid, 0);
+  assert.equal(bad.body.imported, 0);
+  assert.equal(bad.body.batch_id, null);
+  assert.deepEqual(bad.body.errors.map((e) => [e.line, e.field]), [[2, 'name']]);
+  const badReal = await importRoster(S.admin, '350203007', badCsv);
+  assert.equal(badReal.status, 422, badReal.text);
+  assert.equal(badReal.body.error.code, 'roster_invalid');
+  assert.deepEqual({ ...badReal.body.error.details, dry_run: true }, bad.body);
+  // A file-level problem in a dry run (no header): 200 too, line 1 named.
+  const noHeader = await importRoster(S.admin, '350203007', '姓名,手机号\r\n张三,13800001234\r\n', true);
+  assert.equal(noHeader.status, 200, noHeader.text);
+  assert.deepEqual(noHeader.body.errors.map((e) => [e.line, e.field]), [[1, 'id_number'], [1, 'join_date']]);
+  assert.equal(entriesIn('350203007'), before);
   // Then the real import of the same file.
   const done = await importRoster(S.admin, '350203007', csv(rows));
   assert.equal(done.status, 201, done.text);
