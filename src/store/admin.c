@@ -44,9 +44,10 @@ store_rc store_org_children(db_conn *c, int64_t parent_id, org_node *out, int ma
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
 }
 
-/* The non-grassroots part of the subtree comes off the index org(parent_id, kind) (a few
- * dozen rows where a district has tens of thousands of grassroots unions); the unions are
- * then read per parent off the same index and only their names compared. */
+/* The non-grassroots part of the subtree comes off the index org(parent_id, kind, name) (a
+ * few dozen rows where a district has tens of thousands of grassroots unions); the unions are
+ * then read per parent off the same index, their names compared there (IN, not a join: a join
+ * lets SQLite build a Bloom filter over the whole org table first). */
 store_rc store_org_search(db_conn *c, int64_t root, const char *pattern, org_hit *out, int max,
 			  int *n)
 {
@@ -63,12 +64,13 @@ store_rc store_org_search(db_conn *c, int64_t root, const char *pattern, org_hit
 	db_rows *r;
 	*n = 0;
 	if (db_query(c, &r,
-		     "WITH RECURSIVE sub(id, name) AS (SELECT id, name FROM org WHERE id = ? "
-		     "UNION ALL SELECT o.id, o.name FROM sub JOIN org o ON o.parent_id = sub.id "
+		     "WITH RECURSIVE sub(id) AS (SELECT id FROM org WHERE id = ? "
+		     "UNION ALL SELECT o.id FROM sub JOIN org o ON o.parent_id = sub.id "
 		     "WHERE o.kind <> 'grassroots' OR sub.id < 0) "
 		     "SELECT g.id, g.code, g.name, COALESCE(g.region_code, ''), g.active, g.parent_id, "
-		     "sub.name FROM sub JOIN org g ON g.parent_id = sub.id AND g.kind = 'grassroots' "
-		     "WHERE lower(g.name) LIKE ? ESCAPE '\\' LIMIT ?",
+		     "(SELECT p.name FROM org p WHERE p.id = g.parent_id) FROM org g "
+		     "WHERE g.parent_id IN (SELECT id FROM sub) AND g.kind = 'grassroots' "
+		     "AND lower(g.name) LIKE ? ESCAPE '\\' LIMIT ?",
 		     DB_ARGS(DB_INT(root), DB_TEXT(like), DB_INT(max))))
 		return STORE_ERR;
 	int rc;
