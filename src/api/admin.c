@@ -4,6 +4,7 @@
  * register (search within scope, masked CSV export), the audit log and the dashboard.
  * Scope: a platform admin sees everything below its organisation (the city), an org admin its
  * subtree; reviewers have no business here (403). Every change is audit-logged. */
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "api/form.h"
 #include "api/handlers.h"
 #include "api/kinds.h"
+#include "domain/grams.h"
 #include "domain/idcard.h"
 #include "domain/member.h"
 #include "domain/phone.h"
@@ -24,6 +26,7 @@
 #include "security/password.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/utf8.h"
 
 bool admin_load(http_request *r, admin *a)
 {
@@ -66,6 +69,60 @@ json_t *admin_render_org(const org_node *n)
 			 (json_int_t)n->members);
 }
 
+static json_t *render_parent(const org_row *o)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)o->id, "code", o->code,
+			 "name", o->name, "kind", o->kind, "active", o->active);
+}
+
+/* ?q=: grassroots unions of the subtree by a part of their name (the 关联工会 picker, where a
+ * street can have thousands of unions). */
+static void orgs_search(http_request *r, const org_row *root)
+{
+	enum { MAX = 50 };
+	const char *q = req_query(r, "q"), *kind = req_query(r, "kind");
+	char norm[256];
+	if (!utf8_valid(q) || domain_search_normalise(q, norm, sizeof(norm)) < 0) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "q", "请输入工会名称中的字词（1–50个字）");
+		return;
+	}
+	if (kind && strcmp(kind, "grassroots") != 0) {
+		api_fail_msg(r, ERR_INVALID_FIELD, "kind", "按名称只能搜索基层工会（kind=grassroots）");
+		return;
+	}
+	org_hit *hits = arena_alloc(&r->mem, sizeof(org_hit) * (MAX + 1));
+	int n = 0;
+	org_row up;
+	if (strcmp(root->kind, "grassroots") == 0) {
+		/* An admin of one grassroots union: the subtree is the union itself. */
+		char name[sizeof(root->name)];
+		for (size_t i = 0; i < sizeof(name); i++)
+			name[i] = (char)((unsigned char)root->name[i] < 0x80 ? tolower(root->name[i])
+									   : root->name[i]);
+		if (strstr(name, norm)) {
+			hits[n].org = *root;
+			hits[n].parent_name[0] = '\0';
+			if (store_org_get(r->db, root->parent_id, &up) == STORE_OK)
+				snprintf(hits[n].parent_name, sizeof(hits[n].parent_name), "%s", up.name);
+			n++;
+		}
+	} else if (store_org_search(r->db, root->id, norm, hits, MAX + 1, &n) != STORE_OK) {
+		api_fail(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n && i < MAX; i++)
+		json_array_append_new(
+			items, json_pack("{s:I, s:s, s:s, s:s, s:b, s:I, s:s}", "id",
+					 (json_int_t)hits[i].org.id, "code", hits[i].org.code, "name",
+					 hits[i].org.name, "kind", hits[i].org.kind, "active",
+					 hits[i].org.active, "parent_id",
+					 (json_int_t)hits[i].org.parent_id, "parent_name",
+					 hits[i].parent_name));
+	res_json(r, 200, json_pack("{s:o, s:o, s:b}", "parent", render_parent(root), "items", items,
+				   "more", n > MAX));
+}
+
 void h_admin_orgs(http_request *r)
 {
 	admin a;
@@ -75,6 +132,10 @@ void h_admin_orgs(http_request *r)
 	org_row root;
 	if (!admin_org_in_scope(r, &a, parent ? parent : a.acct.org_id, &root))
 		return;
+	if (req_query(r, "q")) {
+		orgs_search(r, &root);
+		return;
+	}
 	enum { MAX = 500 };
 	org_node *nodes = arena_alloc(&r->mem, sizeof(org_node) * MAX);
 	int n = 0;
@@ -85,9 +146,7 @@ void h_admin_orgs(http_request *r)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, admin_render_org(&nodes[i]));
-	res_json(r, 200, json_pack("{s:{s:I, s:s, s:s, s:s, s:b}, s:o}", "parent", "id",
-				   (json_int_t)root.id, "code", root.code, "name", root.name, "kind",
-				   root.kind, "active", root.active, "items", items));
+	res_json(r, 200, json_pack("{s:o, s:o}", "parent", render_parent(&root), "items", items));
 }
 
 bool admin_org_name_ok(http_request *r, const char *name)

@@ -139,10 +139,19 @@ static bool check_row(db_conn *c, const region_set *rs, code_set *seen, csv_row 
 	return true;
 }
 
-static int import_row(db_conn *c, const csv_row *row, int64_t now)
+/* The rows of one write: each row's fields packed into one allocation. */
+enum { BATCH = 50000 };
+typedef struct unit_batch {
+	unit_new u[BATCH];
+	char *text[BATCH];
+	int n;
+} unit_batch;
+
+/* Creates the row's union when it has one and queues the unit for the next batch write. */
+static int queue_row(db_conn *c, unit_batch *b, const csv_row *row, int64_t now)
 {
-	const char *name = row->field[0], *code = row->field[1], *street = row->field[3];
-	int64_t union_id = 0, id;
+	const char *code = row->field[1], *street = row->field[3];
+	int64_t union_id = 0;
 	if (parse_flag(row->field[5]) == 1) {
 		org_row parent, o = {0};
 		if (store_org_by_code(c, street, &parent) != STORE_OK)
@@ -151,17 +160,39 @@ static int import_row(db_conn *c, const csv_row *row, int64_t now)
 		if (row->n > 6 && *row->field[6])
 			snprintf(o.name, sizeof(o.name), "%s", row->field[6]);
 		else
-			snprintf(o.name, sizeof(o.name), "%s工会", name);
+			snprintf(o.name, sizeof(o.name), "%s工会", row->field[0]);
 		snprintf(o.kind, sizeof(o.kind), "grassroots");
 		snprintf(o.region_code, sizeof(o.region_code), "%s", street);
 		o.parent_id = parent.id;
 		if (store_org_create(c, &o, now, &union_id) != STORE_OK)
 			return -1;
 	}
-	unit_new u = {.name = name, .credit_code = code, .district_code = row->field[2],
-		      .street_code = street, .address = row->field[4],
-		      .has_union = union_id != 0, .union_org_id = union_id};
-	return store_unit_create(c, &u, now, &id) == STORE_OK ? 0 : -1;
+	size_t len[5], total = 0;
+	for (int i = 0; i < 5; i++)
+		total += (len[i] = strlen(row->field[i])) + 1;
+	char *text = xmalloc(total), *f[5];
+	for (int i = 0, at = 0; i < 5; at += (int)len[i] + 1, i++)
+		f[i] = memcpy(text + at, row->field[i], len[i] + 1);
+	b->text[b->n] = text;
+	b->u[b->n++] = (unit_new){.name = f[0], .credit_code = f[1], .district_code = f[2],
+				  .street_code = f[3], .address = f[4],
+				  .has_union = union_id != 0, .union_org_id = union_id};
+	return 0;
+}
+
+static void batch_clear(unit_batch *b)
+{
+	for (int i = 0; i < b->n; i++)
+		free(b->text[i]);
+	b->n = 0;
+}
+
+/* Writes the queued units (search-gram counts once per gram) and empties the batch. */
+static int flush_batch(db_conn *c, unit_batch *b, int64_t now)
+{
+	int rc = b->n && store_units_create(c, b->u, b->n, now) != STORE_OK ? -1 : 0;
+	batch_clear(b);
+	return rc;
 }
 
 long units_import(db *d, const char *path, FILE *report)
@@ -200,18 +231,26 @@ long units_import(db *d, const char *path, FILE *report)
 	int64_t now = clock_now();
 	if (db_begin(c, true) != DB_OK || db_lock(c, "gonghui.units") != DB_OK)
 		goto out;
+	unit_batch *b = xcalloc(1, sizeof(*b));
 	long done = 0;
-	while (csv_read(rd, &row) == 1) {
+	int wrc = 0;
+	while (!wrc && csv_read(rd, &row) == 1) {
 		if (row.line == 1 && is_header(&row))
 			continue;
 		domain_credit_code_upcase(row.field[1]);
-		if (import_row(c, &row, now)) {
-			fprintf(report, "第%d行：写入失败（可能与同时进行的导入冲突），未导入任何单位\n",
-				row.line);
-			db_rollback(c);
-			goto out;
-		}
+		wrc = queue_row(c, b, &row, now);
+		if (!wrc && b->n == BATCH)
+			wrc = flush_batch(c, b, now);
 		done++;
+	}
+	if (!wrc)
+		wrc = flush_batch(c, b, now);
+	batch_clear(b); /* what a failed write left */
+	free(b);
+	if (wrc) {
+		fprintf(report, "写入失败（可能与同时进行的导入冲突），未导入任何单位\n");
+		db_rollback(c);
+		goto out;
 	}
 	if (db_commit(c) != DB_OK) {
 		fprintf(report, "提交失败，未导入任何单位\n");

@@ -44,6 +44,51 @@ store_rc store_org_children(db_conn *c, int64_t parent_id, org_node *out, int ma
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
 }
 
+/* The non-grassroots part of the subtree comes off the index org(parent_id, kind, name) (a
+ * few dozen rows where a district has tens of thousands of grassroots unions); the unions are
+ * then read per parent off the same index, their names compared there (IN, not a join: a join
+ * lets SQLite build a Bloom filter over the whole org table first). */
+store_rc store_org_search(db_conn *c, int64_t root, const char *pattern, org_hit *out, int max,
+			  int *n)
+{
+	char like[512];
+	size_t k = 0;
+	like[k++] = '%';
+	for (const char *p = pattern; *p && k < sizeof(like) - 4; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			like[k++] = '\\';
+		like[k++] = *p;
+	}
+	like[k++] = '%';
+	like[k] = '\0';
+	db_rows *r;
+	*n = 0;
+	if (db_query(c, &r,
+		     "WITH RECURSIVE sub(id) AS (SELECT id FROM org WHERE id = ? "
+		     "UNION ALL SELECT o.id FROM sub JOIN org o ON o.parent_id = sub.id "
+		     "WHERE o.kind <> 'grassroots' OR sub.id < 0) "
+		     "SELECT g.id, g.code, g.name, COALESCE(g.region_code, ''), g.active, g.parent_id, "
+		     "(SELECT p.name FROM org p WHERE p.id = g.parent_id) FROM org g "
+		     "WHERE g.parent_id IN (SELECT id FROM sub) AND g.kind = 'grassroots' "
+		     "AND lower(g.name) LIKE ? ESCAPE '\\' LIMIT ?",
+		     DB_ARGS(DB_INT(root), DB_TEXT(like), DB_INT(max))))
+		return STORE_ERR;
+	int rc;
+	while ((rc = db_next(r)) == DB_ROW && *n < max) {
+		org_hit *h = &out[(*n)++];
+		h->org.id = db_int(r, 0);
+		copy(h->org.code, sizeof(h->org.code), db_text(r, 1));
+		copy(h->org.name, sizeof(h->org.name), db_text(r, 2));
+		copy(h->org.kind, sizeof(h->org.kind), "grassroots");
+		copy(h->org.region_code, sizeof(h->org.region_code), db_text(r, 3));
+		h->org.active = db_int(r, 4) != 0;
+		h->org.parent_id = db_int(r, 5);
+		copy(h->parent_name, sizeof(h->parent_name), db_text(r, 6));
+	}
+	db_done(r);
+	return rc == DB_ERR ? STORE_ERR : STORE_OK;
+}
+
 store_rc store_org_update(db_conn *c, int64_t id, const char *name, int64_t parent_id)
 {
 	int rc = db_exec(c,

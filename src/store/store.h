@@ -587,6 +587,15 @@ typedef struct org_node {
 
 /* Children of parent (0: none) ordered by code, with counts. */
 store_rc store_org_children(db_conn *c, int64_t parent_id, org_node *out, int max, int *n);
+typedef struct org_hit {
+	org_row org;
+	char parent_name[256];
+} org_hit;
+/* Grassroots unions right below root or below a non-grassroots organisation under it whose
+ * name contains pattern (lower case, ASCII folded; % and _ are matched literally): at most
+ * max, in no particular order. */
+store_rc store_org_search(db_conn *c, int64_t root, const char *pattern, org_hit *out, int max,
+			  int *n);
 /* Renames and/or moves (0 / NULL: unchanged). */
 store_rc store_org_update(db_conn *c, int64_t id, const char *name, int64_t parent_id);
 /* What still hangs on an organisation: current members, open applications, active children. */

@@ -118,6 +118,54 @@ after(async () => {
   await srv?.stop();
 });
 
+// ---- 关联工会 picker: grassroots unions by a part of their name --------------------------------
+
+test('org search: ?q= finds grassroots unions by name within the admin\'s subtree only, with the parent', async () => {
+  const xiagang = ORG['350203001'], haicangStreet = ORG['350205001'];
+  const mine = await createOrg(S.platform, xiagang, '寻名甲Abc工会');
+  const theirs = await createOrg(S.platform, haicangStreet, '寻名甲海沧工会');
+  const pct = await createOrg(S.platform, xiagang, '寻名%乙工会');
+  const search = (c, q, extra = '') => c.get(`${A}/orgs?q=${encodeURIComponent(q)}&kind=grassroots${extra}`);
+  const ids = (r) => r.body.items.map((o) => o.id).sort((a, b) => a - b);
+
+  let r = await search(S.admin, '寻名甲');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(ids(r), [mine.id], '思明 admin sees only 思明 unions');
+  const street = dbQuery(srv, `SELECT name FROM org WHERE id = ${xiagang}`)[0][0];
+  assert.equal(r.body.items[0].parent_name, street);
+  assert.equal(r.body.items[0].parent_id, xiagang);
+  assert.equal(r.body.items[0].kind, 'grassroots');
+  assert.equal(r.body.more, false);
+  assert.ok(!r.text.includes('海沧工会'), 'nothing of another district');
+  r = await search(S.other, '寻名甲');
+  assert.deepEqual(ids(r), [theirs.id], '海沧 admin sees only 海沧 unions');
+  r = await search(S.street, '寻名');
+  assert.deepEqual(ids(r), [mine.id, pct.id].sort((a, b) => a - b), 'a street admin: its street');
+  r = await search(S.platform, '寻名甲');
+  assert.deepEqual(ids(r), [mine.id, theirs.id].sort((a, b) => a - b));
+  // ASCII folded; % and _ are plain characters; one character is enough
+  assert.deepEqual(ids(await search(S.admin, 'aBC')), [mine.id]);
+  assert.deepEqual(ids(await search(S.admin, '寻名%')), [pct.id]);
+  assert.deepEqual(ids(await search(S.admin, '寻名_')), []);
+  r = await search(S.admin, '乙');
+  assert.ok(ids(r).includes(pct.id), r.text);
+  // within a given parent: the admin's own subtree only
+  assert.deepEqual(ids(await search(S.platform, '寻名甲', `&parent_id=${haicangStreet}`)), [theirs.id]);
+  expectError(await search(S.admin, '寻名甲', `&parent_id=${haicangStreet}`), 404);
+  // reviewers 403, bad input 400 with the field
+  expectError(await search(S.reviewer, '寻名甲'), 403);
+  for (const [q, extra, field] of [['', '', 'q'], ['   ', '', 'q'], ['长'.repeat(51), '', 'q'], ['a\u0001', '', 'q'], ['寻名', '&kind=street', 'kind']]) {
+    const e = await S.admin.get(`${A}/orgs?q=${encodeURIComponent(q)}${extra}`);
+    expectError(e, 400, undefined, field);
+  }
+  expectError(await S.admin.get(`${A}/orgs?q=%FF%FE`), 400, undefined, 'q');
+  // at most 50, and says there are more
+  await Promise.all(Array.from({ length: 51 }, (_, i) => createOrg(S.platform, xiagang, `寻多${i}号工会`)));
+  r = await search(S.admin, '寻多');
+  assert.equal(r.body.items.length, 50);
+  assert.equal(r.body.more, true);
+});
+
 // ---- scope ---------------------------------------------------------------------------------
 
 test('scope: each role sees and changes only its units; reviewers 403; others 404', async () => {

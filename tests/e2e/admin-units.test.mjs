@@ -3,7 +3,7 @@
 // shows the line's error and 【确定导入】 stays disabled; the fixed file previews clean and is
 // imported; the admin finds the new unit with 【搜索】 and 【建会】 it (a confirmation dialog),
 // after which the row reads 已建会 with its union. Then 【新增单位】 (a wrong check character is
-// caught in the form), 【编辑】, 关联工会 through the organisation picker and 取消关联.
+// caught in the form), 【编辑】, 关联工会 through the organisation picker (tree and 【搜索】) and 取消关联.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -205,6 +205,21 @@ test('org admin: 新增单位 (a wrong code is caught), 编辑, 关联工会 and
   await row.getByText('未建会').waitFor();
   await link.waitFor({ state: 'hidden' });
   await page.screenshot({ path: screenshotPath('admin-units-edit.png') });
+
+  // 关联工会 again, the union found by a part of its name (【搜索】 above the tree).
+  await row.getByRole('button', { name: '关联工会' }).click();
+  await link.getByRole('button', { name: '选择' }).click();
+  await picker.getByPlaceholder('输入基层工会名称中的字词').fill(unionName.slice(1));
+  await picker.getByRole('button', { name: '搜索' }).click();
+  const hit = picker.getByRole('listitem').filter({ hasText: unionName }).first();
+  await hit.waitFor();
+  await page.screenshot({ path: screenshotPath('admin-units-org-search.png') });
+  await hit.click();
+  await picker.getByText(`已选：${unionName}`).waitFor();
+  await picker.getByRole('button', { name: '确定' }).click();
+  await link.getByRole('button', { name: '确定' }).click();
+  await page.getByText(`${renamed} 已关联 ${unionName}`).waitFor();
+  await row.getByText(unionName).waitFor();
 
   watch.assertClean();
   await context.close();

@@ -13,6 +13,9 @@ export const admin = {
   // parent the admin's own organisation. `members`: current members of that organisation
   // itself (not of its subtree).
   orgs: (parentId) => api.get(`${A}/orgs${query({ parent_id: parentId })}`),
+  // Grassroots unions of the admin's subtree whose name contains q: { items: [{ id, code, name,
+  // kind, active, parent_id, parent_name }] (at most 50), more }.
+  searchOrgs: (q) => api.get(`${A}/orgs${query({ q, kind: 'grassroots' })}`),
   createOrg: ({ parent_id, name, kind }) => api.post(`${A}/orgs`, { parent_id, name, kind }),
   renameOrg: (orgId, name) => api.post(`${A}/orgs/${id(orgId)}`, { name }),
   moveOrg: (orgId, parent_id) => api.post(`${A}/orgs/${id(orgId)}`, { parent_id }),
