@@ -80,7 +80,10 @@ export async function startServer(opts = {}) {
     sms() {
       const p = join(dataDir, 'sms.jsonl');
       if (!existsSync(p)) return [];
-      return readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      // The sender thread may be writing the last line right now: only whole lines count.
+      const lines = readFileSync(p, 'utf8').split('\n');
+      lines.pop();
+      return lines.filter(Boolean).map((l) => JSON.parse(l));
     },
     // Resolves with the next SMS to phone not returned before (its whole text in .text).
     async waitForSmsMessage(phone, timeoutMs = 10000) {
