@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/db_driver.h"
 #include "util/alloc.h"
@@ -28,6 +29,9 @@ typedef struct pg_conn {
 	int64_t changes;
 	int broken;
 	const char *keys[PG_CACHE];
+#ifndef NDEBUG
+	char *texts[PG_CACHE]; /* copies of the keys' text, checked on every hit */
+#endif
 	int nprepared;
 } pg_conn;
 
@@ -55,6 +59,10 @@ static void pg_disconnect(db_conn *base)
 {
 	pg_conn *c = (pg_conn *)base;
 	PQfinish(c->handle);
+#ifndef NDEBUG
+	for (int i = 0; i < PG_CACHE; i++)
+		free(c->texts[i]);
+#endif
 	free(c);
 }
 
@@ -98,8 +106,17 @@ static int prepared(pg_conn *c, const char *sql, const db_param *p, int n)
 	size_t slot = h;
 	for (size_t i = 0; i < PG_CACHE; i++) {
 		slot = (h + i) % PG_CACHE;
-		if (c->keys[slot] == sql)
+		if (c->keys[slot] == sql) {
+#ifndef NDEBUG
+			/* As in db_sqlite.c: the same address with other text is a bug, refused. */
+			if (strcmp(c->texts[slot], sql) != 0) {
+				log_error("postgres: statement cache hit with other SQL text at the "
+					  "same address (SQL must come from fixed strings)");
+				return -1;
+			}
+#endif
 			return (int)slot;
+		}
 		if (!c->keys[slot])
 			break;
 	}
@@ -124,6 +141,9 @@ static int prepared(pg_conn *c, const char *sql, const db_param *p, int n)
 	if (rc != DB_OK)
 		return -1;
 	c->keys[slot] = sql;
+#ifndef NDEBUG
+	c->texts[slot] = xstrdup(sql);
+#endif
 	return (int)slot;
 }
 

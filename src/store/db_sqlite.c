@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/db_driver.h"
 #include "util/alloc.h"
@@ -88,8 +89,18 @@ static sqlite3_stmt *prepare(sqlite_conn *c, const char *sql)
 	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
 	for (size_t i = 0; i < STMT_CACHE; i++) {
 		size_t slot = (h + i) % STMT_CACHE;
-		if (c->keys[slot] == sql)
+		if (c->keys[slot] == sql) {
+#ifndef NDEBUG
+			/* The key is the text's address: SQL built at run time in a reused buffer
+			 * would find another statement. Test builds refuse instead of running it. */
+			if (strcmp(sqlite3_sql(c->stmts[slot]), sql) != 0) {
+				log_error("sqlite: statement cache hit with other SQL text at the same "
+					  "address (SQL must come from fixed strings)");
+				return NULL;
+			}
+#endif
 			return c->stmts[slot];
+		}
 		if (!c->keys[slot]) {
 			sqlite3_stmt *st;
 			if (sqlite3_prepare_v3(c->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
