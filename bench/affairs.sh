@@ -31,7 +31,7 @@ CONNS=64
 CORES=$(nproc)
 PATH_UNDER_TEST="/api/v1/affairs?tab=all"
 
-die() { echo "bench: $*" >&2; exit 1; }
+source "$ROOT/bench/lib.sh"
 [[ -x $BIN ]] || die "$BIN is missing: run 'make build' first"
 for tool in nginx wrk curl jq python3; do
 	command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -51,31 +51,15 @@ GH_PID=
 BULK_PID=
 NGINX_PID=
 
-stop_pid() { # PID SIGNAL: the signal, wait up to 10 s, then KILL
-	local pid=$1 sig=$2
-	[[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-	kill "-$sig" "$pid" 2>/dev/null || true
-	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
 	local rc=$?
 	stop_pid "$BULK_PID" TERM
 	stop_pid "$GH_PID" TERM
 	stop_pid "$NGINX_PID" QUIT # the master stops its workers
-	if [[ $rc -ne 0 && -f $TMP/gonghui.log ]]; then
-		echo "--- last lines of the server log ---" >&2
-		tail -n 20 "$TMP/gonghui.log" >&2
-	fi
-	rm -rf "$TMP"
-	exit "$rc"
+	finish "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # ---------------------------------------------------------------- data
 DATA=$TMP/data
@@ -109,58 +93,11 @@ WANT_APPS=$(sed -n 's/.* applications=\([0-9]*\).*/\1/p' <<<"$LOGIN_LINE")
 echo "bench: generated in $GEN_S s: $(grep -o 'done in .*' "$TMP/bulk.log")" >&2
 
 # ---------------------------------------------------------------- nginx
-NGINX_PORT=$(free_port)
-NG=$TMP/nginx
-mkdir -p "$NG/html" "$NG/tmp" "$NG/logs"
-chmod 755 "$NG" "$NG/html"
-printf '{"status":"ok"}' >"$NG/html/ok.json" # 15 bytes
-chmod 644 "$NG/html/ok.json"
-cat >"$NG/nginx.conf" <<EOF
-worker_processes 2;
-pid $NG/nginx.pid;
-error_log $NG/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_timeout 65;
-	keepalive_requests 1000000;
-	default_type application/json;
-	client_body_temp_path $NG/tmp/body;
-	proxy_temp_path $NG/tmp/proxy;
-	fastcgi_temp_path $NG/tmp/fastcgi;
-	uwsgi_temp_path $NG/tmp/uwsgi;
-	scgi_temp_path $NG/tmp/scgi;
-	server {
-		listen 127.0.0.1:$NGINX_PORT;
-		root $NG/html;
-	}
-}
-EOF
-nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/logs/error.log" -t -q || die "nginx config test failed"
-nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/logs/error.log"
-for _ in $(seq 1 50); do [[ -s $NG/nginx.pid ]] && break; sleep 0.1; done
-NGINX_PID=$(cat "$NG/nginx.pid")
-NGINX_URL=http://127.0.0.1:$NGINX_PORT/ok.json
-[[ $(curl -fsS "$NGINX_URL") == '{"status":"ok"}' ]] || die "nginx does not serve $NGINX_URL"
+start_nginx
 
 # ---------------------------------------------------------------- gonghui and login
-(cd "$TMP" && exec "$BIN" serve) >"$TMP/gonghui.log" 2>&1 &
-GH_PID=$!
-up=
-for _ in $(seq 1 300); do
-	kill -0 "$GH_PID" 2>/dev/null || die "gonghui exited during start-up"
-	if curl -fsS -o /dev/null "$GH/healthz" 2>/dev/null; then up=1; break; fi
-	sleep 0.1
-done
-[[ -n $up ]] || die "gonghui did not answer /healthz within 30 s"
+start_gonghui
 
-post() { # PATH JSON → body on stdout, headers in $TMP/h
-	curl -sS -D "$TMP/h" -H 'Content-Type: application/json' -H "Origin: $GH" \
-		--data-binary "$2" "$GH$1"
-}
-status_of() { head -n1 "$TMP/h" | awk '{print $2}'; }
 body=$(post /api/v1/auth/sms-code "{\"phone\":\"$PHONE\"}")
 [[ $(status_of) == 202 ]] || die "sms-code: $(status_of) $body"
 code=
@@ -186,10 +123,6 @@ BYTES=$(printf '%s' "$affairs" | wc -c)
 [[ $TOTAL == "$WANT_APPS" && $ITEMS -ge 1 ]] ||
 	die "the bench worker should have $WANT_APPS applications: $(head -c 300 <<<"$affairs")"
 
-keepalive_ok() { # URL [curl args]
-	local url=$1; shift
-	! curl -sS -o /dev/null -D - "$@" "$url" | tr -d '\r' | grep -qi '^connection: *close'
-}
 keepalive_ok "$GH$PATH_UNDER_TEST" -H "$COOKIE" || die "$PATH_UNDER_TEST answers Connection: close"
 keepalive_ok "$NGINX_URL" || die "nginx answers Connection: close"
 
@@ -207,14 +140,6 @@ run_wrk() { # NAME URL [wrk args] → "rps non2xx errors p99_ms" on stdout
 		/^ +99%/ { p99 = ms($2) }
 		END { if (rps == "") exit 1; printf "%s %d %d %.2f\n", rps, non, err, p99 }' "$out" ||
 		die "no Requests/sec in wrk output: $(cat "$out")"
-}
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-div() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0) ? a / b : 0}'; }
-busy() { # percent of all CPU time not idle over 2 s
-	local a b
-	read -ra a < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat); sleep 2
-	read -ra b < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
-	awk -v u=$((b[0] - a[0])) -v i=$((b[1] - a[1])) 'BEGIN {printf "%.0f", (u + i) ? 100 * u / (u + i) : 0}'
 }
 
 WARNINGS=()
@@ -262,7 +187,6 @@ for w in "${WARNINGS[@]}"; do echo "warning: $w"; done
 
 mkdir -p "$ROOT/bench/results"
 OUT=$ROOT/bench/results/affairs-$ENGINE.json
-nums() { jq -c -R 'split(" ") | map(select(length > 0) | tonumber)' <<<"$1"; }
 jq -n \
 	--arg engine "$ENGINE" --arg at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--arg version "$("$BIN" --version 2>/dev/null | head -n1)" \

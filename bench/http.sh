@@ -31,7 +31,7 @@ ARGON_OPS=${GONGHUI_ARGON2_OPS:-2}
 ARGON_MEM=${GONGHUI_ARGON2_MEM_KIB:-19456}
 CORES=$(nproc)
 
-die() { echo "bench: $*" >&2; exit 1; }
+source "$ROOT/bench/lib.sh"
 [[ -x $BIN ]] || die "$BIN is missing: run 'make build' first"
 [[ -x $TIMER ]] || die "$TIMER is missing: run 'make build' first"
 for tool in nginx wrk curl jq; do
@@ -48,66 +48,15 @@ NGINX_PID=
 
 cleanup() {
 	local rc=$?
-	if [[ -n $GH_PID ]] && kill -0 "$GH_PID" 2>/dev/null; then
-		kill -TERM "$GH_PID" 2>/dev/null || true
-		for _ in $(seq 1 100); do kill -0 "$GH_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$GH_PID" 2>/dev/null || true
-	fi
-	if [[ -n $NGINX_PID ]] && kill -0 "$NGINX_PID" 2>/dev/null; then
-		kill -QUIT "$NGINX_PID" 2>/dev/null || true # master: graceful stop of its workers
-		for _ in $(seq 1 50); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -TERM "$NGINX_PID" 2>/dev/null || true
-	fi
-	if [[ $rc -ne 0 && -f $TMP/gonghui.log ]]; then
-		echo "--- last lines of the server log ---" >&2
-		tail -n 20 "$TMP/gonghui.log" >&2
-	fi
-	rm -rf "$TMP"
-	exit "$rc"
+	stop_pid "$GH_PID" TERM
+	stop_pid "$NGINX_PID" QUIT # the master stops its workers
+	finish "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 # ---------------------------------------------------------------- nginx
-NGINX_PORT=$(free_port)
-NG=$TMP/nginx
-mkdir -p "$NG/html" "$NG/tmp" "$NG/logs"
-chmod 755 "$NG" "$NG/html"
-printf '{"status":"ok"}' >"$NG/html/ok.json" # 15 bytes, the same body as /healthz
-chmod 644 "$NG/html/ok.json"
-cat >"$NG/nginx.conf" <<EOF
-worker_processes 2;
-pid $NG/nginx.pid;
-error_log $NG/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_timeout 65;
-	keepalive_requests 1000000;
-	default_type application/json;
-	client_body_temp_path $NG/tmp/body;
-	proxy_temp_path $NG/tmp/proxy;
-	fastcgi_temp_path $NG/tmp/fastcgi;
-	uwsgi_temp_path $NG/tmp/uwsgi;
-	scgi_temp_path $NG/tmp/scgi;
-	server {
-		listen 127.0.0.1:$NGINX_PORT;
-		root $NG/html;
-	}
-}
-EOF
-nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/logs/error.log" -t -q || die "nginx config test failed"
-nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/logs/error.log"
-for _ in $(seq 1 50); do [[ -s $NG/nginx.pid ]] && break; sleep 0.1; done
-NGINX_PID=$(cat "$NG/nginx.pid")
-NGINX_URL=http://127.0.0.1:$NGINX_PORT/ok.json
-[[ $(curl -fsS "$NGINX_URL") == '{"status":"ok"}' ]] || die "nginx does not serve $NGINX_URL"
+start_nginx
 
 # ---------------------------------------------------------------- gonghui
 GH_PORT=$(free_port)
@@ -130,30 +79,11 @@ export GONGHUI_MODE=dev GONGHUI_LISTEN=127.0.0.1:$GH_PORT GONGHUI_DATA_DIR=$DATA
 unset GONGHUI_CONFIG GONGHUI_KEY_FILE
 GH=http://127.0.0.1:$GH_PORT
 (cd "$TMP" && "$BIN" keygen >/dev/null)
-(cd "$TMP" && exec "$BIN" serve) >"$TMP/gonghui.log" 2>&1 &
-GH_PID=$!
-up=
-for _ in $(seq 1 300); do
-	kill -0 "$GH_PID" 2>/dev/null || die "gonghui exited during start-up"
-	if curl -fsS -o /dev/null "$GH/healthz" 2>/dev/null; then up=1; break; fi
-	sleep 0.1
-done
-[[ -n $up ]] || die "gonghui did not answer /healthz within 30 s"
+start_gonghui
 curl -fsS -o /dev/null "$GH/readyz" || die "gonghui /readyz is not ready"
 
-# Keep-alive check: libmicrohttpd closes the connection when a response is queued on the
-# access handler's first call; that would make every wrk request a new connection.
-keepalive_ok() { # URL [curl args]
-	local url=$1; shift
-	! curl -sS -o /dev/null -D - "$@" "$url" | tr -d '\r' | grep -qi '^connection: *close'
-}
 
 # ---------------------------------------------------------------- a logged-in worker
-post() { # PATH JSON → body on stdout, headers in $TMP/h
-	curl -sS -D "$TMP/h" -H 'Content-Type: application/json' -H "Origin: $GH" \
-		--data-binary "$2" "$GH$1"
-}
-status_of() { head -n1 "$TMP/h" | awk '{print $2}'; }
 
 id_number() { # a valid GB 11643 number: Xiamen Siming, born 1990-mm-dd, random sequence
 	local base w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) c=10X98765432 sum=0 i
@@ -266,8 +196,6 @@ run_wrk() {
 	[[ -n $rps ]] || die "no Requests/sec in wrk output: $(cat "$out")"
 	echo "$rps ${non2xx:-0} ${errs:-0} $other"
 }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-div() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0) ? a / b : 0}'; }
 ge() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a >= b)}'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a <= b)}'; }
 verdict() { if "$@"; then echo pass; else echo FAIL; fi; }
@@ -310,13 +238,7 @@ ratio_runs() { # PREFIX URL [wrk args]
 # Other work on the machine skews every figure. Each wrk run measures how much CPU went to
 # anything but wrk, nginx and gonghui (and PostgreSQL) while it ran, and warns above 5 %; the
 # idle check before and after is kept for the record.
-cpu_busy() { # percent of all CPU time not idle over 2 s
-	local a b
-	a=($(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)); sleep 2
-	b=($(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat))
-	awk -v u=$((b[0] - a[0])) -v i=$((b[1] - a[1])) 'BEGIN {printf "%.0f", (u + i) ? 100 * u / (u + i) : 0}'
-}
-BUSY_BEFORE=$(cpu_busy)
+BUSY_BEFORE=$(busy)
 ((BUSY_BEFORE > 10)) && echo "bench: note: the machine is ${BUSY_BEFORE}% busy with other work" >&2
 
 echo "gonghui HTTP benchmark: engine $ENGINE, $CORES cores, wrk -t$THREADS -c$CONNS, ${SECS}s per run, $RUNS alternating runs" >&2
@@ -375,7 +297,7 @@ LOGIN_RPS=${login%% *}
 LOGIN_RATIO=$(div "$LOGIN_RPS" "$BOUND")
 LOGIN_POOL_RATIO=$(div "$LOGIN_RPS" "$POOL_RATE")
 HWM_END=$(hwm)
-BUSY_AFTER=$(cpu_busy) # the server is idle now: anything left is other work
+BUSY_AFTER=$(busy) # the server is idle now: anything left is other work
 printf '  one hash %.1f ms -> bound %s logins/s on %d cores (%d hashing threads alone: %s/s); 1 connection %.1f/s; %d connections %.1f/s\n' \
 	"$(awk -v t="$HASH_S" 'BEGIN {print t * 1000}')" "$BOUND" "$CORES" "$CORES" "$POOL_RATE" \
 	"${single%% *}" "$LOGIN_CONNS" "$LOGIN_RPS" >&2
@@ -411,7 +333,6 @@ for p in "${PROBLEMS[@]}"; do echo "warning: $p"; done
 
 mkdir -p "$ROOT/bench/results"
 OUT=$ROOT/bench/results/http-$ENGINE.json
-nums() { jq -c -R 'split(" ") | map(select(length > 0) | tonumber)' <<<"$1"; }
 jq -n \
 	--arg engine "$ENGINE" --arg at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--arg version "$("$BIN" --version 2>/dev/null | head -n1)" \

@@ -32,7 +32,8 @@ BIN=${GONGHUI_BIN:-$ROOT/build/release/gonghui}
 SAMPLES=${BENCH_SAMPLES:-200}
 OUT=$ROOT/bench/results/recover-timing.json
 
-die() { echo "recover-timing: $*" >&2; exit 1; }
+BENCH_NAME=recover-timing
+source "$ROOT/bench/lib.sh"
 [[ -x $BIN ]] || die "$BIN is missing: run 'make build' first"
 command -v node >/dev/null || die "node is not installed"
 [[ $SAMPLES =~ ^[0-9]+$ && $SAMPLES -ge 20 && $SAMPLES -le 5000 ]] || die "BENCH_SAMPLES must be 20..5000"
@@ -43,17 +44,8 @@ TMP=$(mktemp -d /tmp/gonghui-recover-timing.XXXXXX)
 GH_PID=
 cleanup() {
 	local rc=$?
-	if [[ -n $GH_PID ]] && kill -0 "$GH_PID" 2>/dev/null; then
-		kill -TERM "$GH_PID" 2>/dev/null || true
-		for _ in $(seq 1 100); do kill -0 "$GH_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$GH_PID" 2>/dev/null || true
-	fi
-	if [[ $rc -ne 0 && -f $TMP/gonghui.log ]]; then
-		echo "--- last lines of the server log ---" >&2
-		tail -n 20 "$TMP/gonghui.log" >&2
-	fi
-	rm -rf "$TMP"
-	exit "$rc"
+	stop_pid "$GH_PID" TERM
+	finish "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -25,7 +25,7 @@ SEED=${BENCH_SEED:-1}
 WARMUP=200 # unmeasured searches first: the server's caches and the OS page cache fill up
 CORES=$(nproc)
 
-die() { echo "bench: $*" >&2; exit 1; }
+source "$ROOT/bench/lib.sh"
 [[ -x $BIN ]] || die "$BIN is missing: run 'make build' first"
 for tool in curl jq node python3; do
 	command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -39,30 +39,14 @@ TMP=$(mktemp -d /tmp/gonghui-search.XXXXXX)
 GH_PID=
 BULK_PID=
 
-stop_pid() { # PID: TERM, wait up to 10 s, then KILL
-	local pid=$1
-	[[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
 	local rc=$?
 	stop_pid "$BULK_PID"
 	stop_pid "$GH_PID"
-	if [[ $rc -ne 0 && -f $TMP/gonghui.log ]]; then
-		echo "--- last lines of the server log ---" >&2
-		tail -n 20 "$TMP/gonghui.log" >&2
-	fi
-	rm -rf "$TMP"
-	exit "$rc"
+	finish "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # ---------------------------------------------------------------- data
 DATA=$TMP/data
@@ -103,21 +87,8 @@ GRAMS=$(sql "SELECT COUNT(*) FROM unit_gram")
 echo "bench: generated in $GEN_S s ($GRAMS search grams)" >&2
 
 # ---------------------------------------------------------------- server and login
-(cd "$TMP" && exec "$BIN" serve) >"$TMP/gonghui.log" 2>&1 &
-GH_PID=$!
-up=
-for _ in $(seq 1 300); do
-	kill -0 "$GH_PID" 2>/dev/null || die "gonghui exited during start-up"
-	if curl -fsS -o /dev/null "$GH/healthz" 2>/dev/null; then up=1; break; fi
-	sleep 0.1
-done
-[[ -n $up ]] || die "gonghui did not answer /healthz within 30 s"
+start_gonghui
 
-post() { # PATH JSON → body on stdout, headers in $TMP/h
-	curl -sS -D "$TMP/h" -H 'Content-Type: application/json' -H "Origin: $GH" \
-		--data-binary "$2" "$GH$1"
-}
-status_of() { head -n1 "$TMP/h" | awk '{print $2}'; }
 login() { # PHONE → the gh_session cookie value on stdout (SMS code flow)
 	local phone=$1 body code=
 	body=$(post /api/v1/auth/sms-code "{\"phone\":\"$phone\"}")
@@ -216,12 +187,6 @@ for (const l of lengths) {
 writeFileSync(out, JSON.stringify(summary));
 EOF
 
-busy() { # percent of all CPU time not idle over 2 s
-	local a b
-	read -ra a < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat); sleep 2
-	read -ra b < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
-	awk -v u=$((b[0] - a[0])) -v i=$((b[1] - a[1])) 'BEGIN {printf "%.0f", (u + i) ? 100 * u / (u + i) : 0}'
-}
 BUSY_BEFORE=$(busy)
 WARNINGS=()
 if ((BUSY_BEFORE > 10)); then
