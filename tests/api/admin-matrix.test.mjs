@@ -15,12 +15,11 @@
 // go in before(); a route of api.c without a line fails the first test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join as pathJoin } from 'node:path';
 import { startServer, repoRoot } from '../lib/server.mjs';
 import { Client, staffClient } from '../lib/client.mjs';
-import { addStaff, assertErrorShape, creditCode, dbQuery, freshId, freshPhone, register, uname } from './helpers.mjs';
+import { addStaff, assertErrorShape, creditCode, dbQuery, decide, fileJoin, freshId, freshPhone, joinPlace, register, uname } from './helpers.mjs';
 
 const ROLES = ['anon', 'worker', 'reviewer', 'orgAdmin', 'otherAdmin', 'platform'];
 const STAFF_ROLES = ROLES.slice(2);
@@ -167,21 +166,10 @@ async function login(s) {
 }
 
 // A submitted join application routed to the street union of `street` (no fixed unit).
-async function join(w, street) {
-  const c = await w.client.post('/api/v1/join/consent', { version: '2026-11' });
-  assert.equal(c.status, 201, c.text);
-  const r = await w.client.post('/api/v1/applications', {
-    kind: 'join', consent_id: c.body.consent_id, request_id: randomUUID(), submit: true,
-    data: { residence: '厦门市思明区湖滨南路1号', employment: 'none', work_district: street.slice(0, 6), work_street: street },
-  });
-  assert.equal(r.status, 201, r.text);
-  return r.body.application;
-}
+const join = (w, street) => fileJoin(w.client, joinPlace(street));
 
 async function approve(reviewer, app) {
-  const d = await reviewer.get(`/api/v1/admin/applications/${app.id}`);
-  assert.equal(d.status, 200, d.text);
-  const r = await reviewer.post(`/api/v1/admin/applications/${app.id}/approve`, { version: d.body.application.version });
+  const r = await decide(reviewer, app.id, 'approve');
   assert.equal(r.status, 200, r.text);
 }
 

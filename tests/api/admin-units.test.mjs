@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
 import { Client, staffClient } from '../lib/client.mjs';
-import { addStaff, assertErrorShape, badCheck, createOrg, creditCode, dbQuery, expectError, freshId, freshPhone, postExpectContinue, register, uname } from './helpers.mjs';
+import { addStaff, assertErrorShape, badCheck, createOrg, creditCode, dbQuery, decide, expectError, fileJoin, freshId, freshPhone, joinPlace, postExpectContinue, register, uname } from './helpers.mjs';
 
 const A = '/api/v1/admin';
 const PASSWORD = 'Passw0rdXyz1';
@@ -54,23 +54,11 @@ async function listUnits(c, qs = '') {
 
 
 // Files a 网上入会 application; returns it as submitted (with its `org`).
-async function join(w, data) {
-  const c = await w.client.post('/api/v1/join/consent', { version: '2026-11' });
-  assert.equal(c.status, 201, c.text);
-  const r = await w.client.post('/api/v1/applications', {
-    kind: 'join', consent_id: c.body.consent_id, request_id: randomUUID(), submit: true,
-    data: { residence: '厦门市思明区湖滨南路1号', ...data },
-  });
-  assert.equal(r.status, 201, r.text);
-  return r.body.application;
-}
-const joinWithUnit = (w, unit) => join(w, { employment: 'unit', unit_id: unit.id, work_district: unit.district.code, work_street: unit.street.code });
-const joinWithout = (w, street) => join(w, { employment: 'none', work_district: street.slice(0, 6), work_street: street });
+const joinWithUnit = (w, unit) => fileJoin(w.client, { employment: 'unit', unit_id: unit.id, work_district: unit.district.code, work_street: unit.street.code });
+const joinWithout = (w, street) => fileJoin(w.client, joinPlace(street));
 
 async function approve(c, id) {
-  const d = await c.get(`${A}/applications/${id}`);
-  assert.equal(d.status, 200, d.text);
-  const r = await c.post(`${A}/applications/${id}/approve`, { version: d.body.application.version });
+  const r = await decide(c, id, 'approve');
   assert.equal(r.status, 200, r.text);
 }
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join as pathJoin } from 'node:path';
 import { startServer, repoRoot, sleep } from '../lib/server.mjs';
 import { Client, staffClient, staffPasswordStep } from '../lib/client.mjs';
-import { addStaff, assertErrorShape, createOrg, dbQuery, expectError, freshId, freshPhone, maskId, maskPhone, register } from './helpers.mjs';
+import { addStaff, assertErrorShape, createOrg, dbQuery, decide, expectError, fileJoin, freshId, freshPhone, joinPlace, maskId, maskPhone, register } from './helpers.mjs';
 
 const CLI_PASSWORD = 'Passw0rdXyz1';
 const A = '/api/v1/admin';
@@ -76,22 +76,11 @@ async function reloginWorker(w) {
 }
 
 // A join application with no fixed unit: routed to the street union of `street`.
-async function join(w, street, { submit = true } = {}) {
-  const c = await w.client.post('/api/v1/join/consent', { version: '2026-11' });
-  assert.equal(c.status, 201, c.text);
-  const r = await w.client.post('/api/v1/applications', {
-    kind: 'join', consent_id: c.body.consent_id, request_id: randomUUID(), submit,
-    data: { residence: '厦门市思明区湖滨南路1号', employment: 'none', work_district: street.slice(0, 6), work_street: street },
-  });
-  assert.equal(r.status, 201, r.text);
-  return r.body.application;
-}
+const join = (w, street, opts) => fileJoin(w.client, joinPlace(street), opts);
 
-async function decide(c, id, action, reason) {
-  const d = await c.get(`${A}/applications/${id}`);
-  assert.equal(d.status, 200, `${c.staff.name} detail ${id}: ${d.text}`);
-  const r = await c.post(`${A}/applications/${id}/${action}`, { version: d.body.application.version, ...(reason ? { reason } : {}) });
-  assert.equal(r.status, 200, `${action}: ${r.text}`);
+async function decided(c, id, action, reason) {
+  const r = await decide(c, id, action, reason);
+  assert.equal(r.status, 200, `${c.staff.name} ${action}: ${r.text}`);
   return r.body.application;
 }
 
@@ -99,7 +88,7 @@ async function decide(c, id, action, reason) {
 async function member(street, reviewer, name) {
   const w = await worker(name);
   const app = await join(w, street);
-  await decide(reviewer, app.id, 'approve');
+  await decided(reviewer, app.id, 'approve');
   return { ...w, app };
 }
 
@@ -437,7 +426,7 @@ test('org deactivation: must_move with counts, move_to carries members (history)
   const a2 = await join(w2, '350203005');
   const w3 = await worker('滨海办理');
   const a3 = await join(w3, '350203005');
-  await decide(S.r5, a3.id, 'accept');
+  await decided(S.r5, a3.id, 'accept');
   const w4 = await worker('滨海草稿');
   await join(w4, '350203005', { submit: false });
   const m1Before = (await m1.client.get('/api/v1/membership')).body.membership;
@@ -504,11 +493,11 @@ test('org deactivation: must_move with counts, move_to carries members (history)
   assert.ok(!q.body.items.some((x) => x.id === a2.id || x.id === a3.id));
   expectError(await S.r5.get(`${A}/applications/${a2.id}`), 404, 'not_found');
   // The receiving reviewer decides them; the worker sees the new organisation.
-  await decide(rv, a2.id, 'approve');
+  await decided(rv, a2.id, 'approve');
   const m2 = await w2.client.get('/api/v1/membership');
   assert.equal(m2.body.membership.org.id, recv.id);
   assert.equal((await w2.client.get(`/api/v1/applications/${a2.id}`)).body.application.org.id, recv.id);
-  await decide(rv, a3.id, 'reject', '材料不全');
+  await decided(rv, a3.id, 'reject', '材料不全');
   // The audit log names the receiver.
   const au = await auditFind(`action=org.deactivate&target=350203005`);
   assert.equal(au.total, 1);
@@ -547,14 +536,9 @@ test('deactivating a grassroots union without members: its unit has no union any
   const u = (await w.client.get('/api/v1/units?q=' + encodeURIComponent(unitName))).body.items.find((x) => x.id === Number(unitId));
   assert.equal(u.has_union, false, `${gname} is no longer active: ${JSON.stringify(u)}`);
   assert.equal(u.union, null);
-  const c = await w.client.post('/api/v1/join/consent', { version: '2026-11' });
-  const a = await w.client.post('/api/v1/applications', {
-    kind: 'join', consent_id: c.body.consent_id, request_id: randomUUID(), submit: true,
-    data: { residence: '厦门市思明区厦港1号', employment: 'unit', unit_id: u.id, work_district: u.district.code, work_street: u.street.code },
-  });
-  assert.equal(a.status, 201, a.text);
-  assert.notEqual(a.body.application.org.id, Number(gid), 'not routed to an inactive union');
-  assert.equal(a.body.application.org.name, dbQuery(srv, `SELECT name FROM org WHERE code = '${u.street.code}'`)[0][0]);
+  const app = await fileJoin(w.client, { residence: '厦门市思明区厦港1号', employment: 'unit', unit_id: u.id, work_district: u.district.code, work_street: u.street.code });
+  assert.notEqual(app.org.id, Number(gid), 'not routed to an inactive union');
+  assert.equal(app.org.name, dbQuery(srv, `SELECT name FROM org WHERE code = '${u.street.code}'`)[0][0]);
 });
 
 // ---- staff accounts ------------------------------------------------------------------------
@@ -724,13 +708,13 @@ test('member register: scope, filters (name, phone, full ID number, status, org)
   const h = await member('350205001', S.rh, '登记丁');
   const xId = freshId({ endsWithX: true });
   const xm = await worker('登记戊', xId);
-  await decide(S.reviewer, (await join(xm, '350203007')).id, 'approve');
+  await decided(S.reviewer, (await join(xm, '350203007')).id, 'approve');
   // b becomes 下岗待岗 through a 会籍变更 application.
   const c = await b.client.post('/api/v1/transfer/consent', { version: '2026-11' });
   assert.equal(c.status, 201, c.text);
   const t = await b.client.post('/api/v1/applications', { kind: 'transfer', consent_id: c.body.consent_id, request_id: randomUUID(), data: { reason: 'laid_off' }, submit: true });
   assert.equal(t.status, 201, t.text);
-  await decide(S.reviewer, t.body.application.id, 'approve');
+  await decided(S.reviewer, t.body.application.id, 'approve');
 
   const get = async (c, qs) => {
     const r = await c.get(`${A}/members?${qs}`);
@@ -1073,7 +1057,7 @@ test('dashboard: members and applications by status, decision times in hours, ov
   const apps = [];
   for (const w of ws) apps.push(await join(w, farm));
   const t0 = await srv.advance(0);
-  await decide(S.farmReviewer, apps[4].id, 'accept'); // 办理中: still open
+  await decided(S.farmReviewer, apps[4].id, 'accept'); // 办理中: still open
   // Decisions after 1, 3 and 10 hours (the sessions idle out meanwhile: log in again).
   const after = async (hours) => {
     const now = await srv.advance(0);
@@ -1083,11 +1067,11 @@ test('dashboard: members and applications by status, decision times in hours, ov
   const hours = [];
   const took = (app, decided) => (Date.parse(decided.decided_at) - Date.parse(app.submitted_at)) / 3600000;
   await after(1);
-  hours.push(took(apps[0], await decide(S.farmReviewer, apps[0].id, 'approve')));
+  hours.push(took(apps[0], await decided(S.farmReviewer, apps[0].id, 'approve')));
   await after(3);
-  hours.push(took(apps[1], await decide(S.farmReviewer, apps[1].id, 'reject', '不符合入会条件')));
+  hours.push(took(apps[1], await decided(S.farmReviewer, apps[1].id, 'reject', '不符合入会条件')));
   await after(10);
-  hours.push(took(apps[2], await decide(S.farmReviewer, apps[2].id, 'approve')));
+  hours.push(took(apps[2], await decided(S.farmReviewer, apps[2].id, 'approve')));
   hours.forEach((h, i) => assert.ok(Math.abs(h - [1, 3, 10][i]) < 0.02, `${h} hours`));
   for (const c of [S.farmAdmin, S.platform, S.admin]) await relogin(c);
 
@@ -1154,7 +1138,7 @@ test('dashboard: members and applications by status, decision times in hours, ov
   assert.equal((await snapshot(S.farmAdmin)).overdue_15_working_days, 2);
   // Deciding it: no longer overdue.
   await relogin(S.farmReviewer);
-  await decide(S.farmReviewer, apps[3].id, 'approve');
+  await decided(S.farmReviewer, apps[3].id, 'approve');
   d = await snapshot(S.farmAdmin);
   assert.equal(d.overdue_15_working_days, 1);
   assert.deepEqual(d.members_by_status, [{ key: 'active', label: '会员', count: 3 }]);

@@ -1,6 +1,7 @@
 // Shared helpers of the API suite (not a test file: node --test picks only *.test.mjs).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { binary, sleep } from '../lib/server.mjs';
 import { Client, staffClient } from '../lib/client.mjs';
@@ -247,3 +248,26 @@ export function uname(prefix = '鹭测') {
   return prefix + String(nameSeq).split('').map((d) => CJK[d]).join('') + '科技有限公司';
 }
 
+// --- applications ---------------------------------------------------------------------------
+// The join form's place fields for a worker without a fixed unit at street (a street code).
+export const joinPlace = (street) => ({ employment: 'none', work_district: street.slice(0, 6), work_street: street });
+
+// 网上入会 filed by a worker's client: consent, then the application (submitted unless told);
+// data is the form (residence filled in). Returns the application.
+export async function fileJoin(client, data, { submit = true } = {}) {
+  const c = await client.post('/api/v1/join/consent', { version: '2026-11' });
+  assert.equal(c.status, 201, c.text);
+  const r = await client.post('/api/v1/applications', {
+    kind: 'join', consent_id: c.body.consent_id, request_id: randomUUID(), submit,
+    data: { residence: '厦门市思明区湖滨南路1号', ...data },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.body.application;
+}
+
+// A staff member's decision at the application's current version; the raw answer.
+export async function decide(staff, id, action, reason) {
+  const d = await staff.get(`/api/v1/admin/applications/${id}`);
+  assert.equal(d.status, 200, `detail ${id}: ${d.text}`);
+  return staff.post(`/api/v1/admin/applications/${id}/${action}`, { version: d.body.application.version, ...(reason ? { reason } : {}) });
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
-import { assertErrorShape, dbDump, dbQuery, expectError, freshId, freshPhone, maskId, maskPhone, postExpectContinue, register, sendCode, newStaff } from './helpers.mjs';
+import { assertErrorShape, dbDump, dbQuery, decide, expectError, fileJoin, freshId, freshPhone, joinPlace, maskId, maskPhone, newStaff, postExpectContinue, register, sendCode } from './helpers.mjs';
 
 const A = '/api/v1/admin';
 const HEADER = '姓名,身份证号,手机号,入会日期,会员编号';
@@ -73,23 +73,12 @@ async function conflicts(c, qs = '') {
 }
 const conflictFor = (body, idNumber) => body.items.find((k) => k.id_masked === maskId(idNumber));
 
-async function decide(c, id, action, reason) {
-  const d = await c.get(`${A}/applications/${id}`);
-  assert.equal(d.status, 200, d.text);
-  return c.post(`${A}/applications/${id}/${action}`, { version: d.body.application.version, ...(reason ? { reason } : {}) });
-}
 
 // A worker who joined online at the street union `street` (no fixed unit), approved by `reviewer`.
 async function onlineMember(street, reviewer, opts = {}) {
   const w = await worker(opts);
-  const c = await w.client.post('/api/v1/join/consent', { version: '2026-11' });
-  assert.equal(c.status, 201, c.text);
-  const r = await w.client.post('/api/v1/applications', {
-    kind: 'join', consent_id: c.body.consent_id, request_id: randomUUID(), submit: true,
-    data: { residence: '厦门市思明区湖滨南路1号', employment: 'none', work_district: street.slice(0, 6), work_street: street },
-  });
-  assert.equal(r.status, 201, r.text);
-  const d = await decide(reviewer, r.body.application.id, 'approve');
+  const app = await fileJoin(w.client, joinPlace(street));
+  const d = await decide(reviewer, app.id, 'approve');
   assert.equal(d.status, 200, d.text);
   return w;
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startServer, sleep } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
-import { assertErrorShape, dbQuery, expectError, freshId, freshPhone, maskId, register, newStaff } from './helpers.mjs';
+import { assertErrorShape, dbQuery, decide, expectError, freshId, freshPhone, maskId, newStaff, register } from './helpers.mjs';
 
 const A = '/api/v1/admin';
 
@@ -41,11 +41,6 @@ async function rosterMember(street, { joined = '2015-03-01', no = memberNo(), na
   return { ...w, memberNo: no };
 }
 
-async function decide(c, id, action, reason) {
-  const d = await c.get(`${A}/applications/${id}`);
-  assert.equal(d.status, 200, d.text);
-  return c.post(`${A}/applications/${id}/${action}`, { version: d.body.application.version, ...(reason ? { reason } : {}) });
-}
 async function decided(c, id, action, reason) {
   const r = await decide(c, id, action, reason);
   assert.equal(r.status, 200, `${action}: ${r.text}`);
