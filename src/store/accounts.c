@@ -9,22 +9,17 @@
 #define STAFF_COLS                                                                                 \
 	"id, phone, name, password_hash, failed_logins, locked_until, role, org_id, disabled"
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-	snprintf(dst, cap, "%s", src);
-}
-
 static void read_worker(db_rows *r, account_row *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->kind = SUBJECT_WORKER;
 	a->id = db_int(r, 0);
-	copy(a->phone, sizeof(a->phone), db_text(r, 1));
-	copy(a->name, sizeof(a->name), db_text(r, 2));
-	copy(a->password_hash, sizeof(a->password_hash), db_text(r, 3));
+	db_text_into(r, 1, a->phone, sizeof(a->phone));
+	db_text_into(r, 2, a->name, sizeof(a->name));
+	db_text_into(r, 3, a->password_hash, sizeof(a->password_hash));
 	a->failed_logins = (int)db_int(r, 4);
 	a->locked_until = db_int(r, 5);
-	copy(a->id_masked, sizeof(a->id_masked), db_text(r, 6));
+	db_text_into(r, 6, a->id_masked, sizeof(a->id_masked));
 	size_t n;
 	const void *blob = db_blob(r, 7, &n);
 	if (blob && n <= sizeof(a->id_cipher)) {
@@ -32,8 +27,8 @@ static void read_worker(db_rows *r, account_row *a)
 		a->id_cipher_len = n;
 	}
 	a->gender = (int)db_int(r, 8);
-	copy(a->birth_date, sizeof(a->birth_date), db_text(r, 9));
-	copy(a->email, sizeof(a->email), db_text(r, 10));
+	db_text_into(r, 9, a->birth_date, sizeof(a->birth_date));
+	db_text_into(r, 10, a->email, sizeof(a->email));
 }
 
 static void read_staff(db_rows *r, account_row *a)
@@ -41,12 +36,12 @@ static void read_staff(db_rows *r, account_row *a)
 	memset(a, 0, sizeof(*a));
 	a->kind = SUBJECT_STAFF;
 	a->id = db_int(r, 0);
-	copy(a->phone, sizeof(a->phone), db_text(r, 1));
-	copy(a->name, sizeof(a->name), db_text(r, 2));
-	copy(a->password_hash, sizeof(a->password_hash), db_text(r, 3));
+	db_text_into(r, 1, a->phone, sizeof(a->phone));
+	db_text_into(r, 2, a->name, sizeof(a->name));
+	db_text_into(r, 3, a->password_hash, sizeof(a->password_hash));
 	a->failed_logins = (int)db_int(r, 4);
 	a->locked_until = db_int(r, 5);
-	copy(a->role, sizeof(a->role), db_text(r, 6));
+	db_text_into(r, 6, a->role, sizeof(a->role));
 	a->org_id = db_int(r, 7);
 	a->disabled = db_int(r, 8) != 0;
 }

@@ -10,11 +10,6 @@
 	"WITH RECURSIVE sub(id) AS (SELECT id FROM org WHERE id = ? UNION ALL "                    \
 	"SELECT o.id FROM org o JOIN sub ON o.parent_id = sub.id) "
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-	snprintf(dst, cap, "%s", src);
-}
-
 store_rc store_org_children(db_conn *c, int64_t parent_id, org_node *out, int max, int *n)
 {
 	db_rows *r;
@@ -31,11 +26,11 @@ store_rc store_org_children(db_conn *c, int64_t parent_id, org_node *out, int ma
 	while ((rc = db_next(r)) == DB_ROW && *n < max) {
 		org_node *o = &out[(*n)++];
 		o->org.id = db_int(r, 0);
-		copy(o->org.code, sizeof(o->org.code), db_text(r, 1));
-		copy(o->org.name, sizeof(o->org.name), db_text(r, 2));
-		copy(o->org.kind, sizeof(o->org.kind), db_text(r, 3));
+		db_text_into(r, 1, o->org.code, sizeof(o->org.code));
+		db_text_into(r, 2, o->org.name, sizeof(o->org.name));
+		db_text_into(r, 3, o->org.kind, sizeof(o->org.kind));
 		o->org.parent_id = db_int(r, 4);
-		copy(o->org.region_code, sizeof(o->org.region_code), db_text(r, 5));
+		db_text_into(r, 5, o->org.region_code, sizeof(o->org.region_code));
 		o->org.active = db_int(r, 6) != 0;
 		o->children = db_int(r, 7);
 		o->members = db_int(r, 8);
@@ -77,13 +72,13 @@ store_rc store_org_search(db_conn *c, int64_t root, const char *pattern, org_hit
 	while ((rc = db_next(r)) == DB_ROW && *n < max) {
 		org_hit *h = &out[(*n)++];
 		h->org.id = db_int(r, 0);
-		copy(h->org.code, sizeof(h->org.code), db_text(r, 1));
-		copy(h->org.name, sizeof(h->org.name), db_text(r, 2));
-		copy(h->org.kind, sizeof(h->org.kind), "grassroots");
-		copy(h->org.region_code, sizeof(h->org.region_code), db_text(r, 3));
+		db_text_into(r, 1, h->org.code, sizeof(h->org.code));
+		db_text_into(r, 2, h->org.name, sizeof(h->org.name));
+		snprintf(h->org.kind, sizeof(h->org.kind), "%s", "grassroots");
+		db_text_into(r, 3, h->org.region_code, sizeof(h->org.region_code));
 		h->org.active = db_int(r, 4) != 0;
 		h->org.parent_id = db_int(r, 5);
-		copy(h->parent_name, sizeof(h->parent_name), db_text(r, 6));
+		db_text_into(r, 6, h->parent_name, sizeof(h->parent_name));
 	}
 	db_done(r);
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
@@ -184,10 +179,10 @@ store_rc store_staff_list(db_conn *c, int64_t root, int offset, int limit, staff
 		s->id = db_int(r, 0);
 		s->org_id = db_int(r, 1);
 		s->created_at = db_int(r, 2);
-		copy(s->phone, sizeof(s->phone), db_text(r, 3));
-		copy(s->name, sizeof(s->name), db_text(r, 4));
-		copy(s->role, sizeof(s->role), db_text(r, 5));
-		copy(s->org_name, sizeof(s->org_name), db_text(r, 6));
+		db_text_into(r, 3, s->phone, sizeof(s->phone));
+		db_text_into(r, 4, s->name, sizeof(s->name));
+		db_text_into(r, 5, s->role, sizeof(s->role));
+		db_text_into(r, 6, s->org_name, sizeof(s->org_name));
 		s->disabled = db_int(r, 7) != 0;
 	}
 	db_done(r);
@@ -240,11 +235,11 @@ store_rc store_audit_list(db_conn *c, const audit_filter *f, int offset, int lim
 		a->id = db_int(r, 0);
 		a->at = db_int(r, 1);
 		a->actor_id = db_int(r, 2);
-		copy(a->actor_kind, sizeof(a->actor_kind), db_text(r, 3));
-		copy(a->action, sizeof(a->action), db_text(r, 4));
-		copy(a->target, sizeof(a->target), db_text(r, 5));
-		copy(a->client, sizeof(a->client), db_text(r, 6));
-		copy(a->detail, sizeof(a->detail), db_text(r, 7));
+		db_text_into(r, 3, a->actor_kind, sizeof(a->actor_kind));
+		db_text_into(r, 4, a->action, sizeof(a->action));
+		db_text_into(r, 5, a->target, sizeof(a->target));
+		db_text_into(r, 6, a->client, sizeof(a->client));
+		db_text_into(r, 7, a->detail, sizeof(a->detail));
 	}
 	db_done(r);
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
@@ -293,12 +288,12 @@ store_rc store_member_search(db_conn *c, const member_filter *f, int offset, int
 		m->worker_id = db_int(r, 1);
 		m->org_id = db_int(r, 2);
 		m->joined_at = db_int(r, 3);
-		copy(m->member_no, sizeof(m->member_no), db_text(r, 4));
-		copy(m->status, sizeof(m->status), db_text(r, 5));
-		copy(m->org_name, sizeof(m->org_name), db_text(r, 6));
-		copy(m->name, sizeof(m->name), db_text(r, 7));
-		copy(m->phone, sizeof(m->phone), db_text(r, 8));
-		copy(m->id_masked, sizeof(m->id_masked), db_text(r, 9));
+		db_text_into(r, 4, m->member_no, sizeof(m->member_no));
+		db_text_into(r, 5, m->status, sizeof(m->status));
+		db_text_into(r, 6, m->org_name, sizeof(m->org_name));
+		db_text_into(r, 7, m->name, sizeof(m->name));
+		db_text_into(r, 8, m->phone, sizeof(m->phone));
+		db_text_into(r, 9, m->id_masked, sizeof(m->id_masked));
 	}
 	db_done(r);
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
@@ -312,7 +307,7 @@ static store_rc counts(db_conn *c, const char *sql, int64_t root, count_row *out
 		return STORE_ERR;
 	int rc;
 	while ((rc = db_next(r)) == DB_ROW && *n < max) {
-		copy(out[*n].key, sizeof(out[*n].key), db_text(r, 0));
+		db_text_into(r, 0, out[*n].key, sizeof(out[*n].key));
 		out[*n].n = db_int(r, 1);
 		(*n)++;
 	}

@@ -11,24 +11,19 @@
 	"COALESCE(a.reason, ''), a.version, a.created_at, a.updated_at, "                          \
 	"COALESCE(a.submitted_at, 0), COALESCE(a.decided_at, 0)"
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-	snprintf(dst, cap, "%s", src);
-}
-
 static void read_app(db_rows *r, app_row *a)
 {
 	a->id = db_int(r, 0);
-	copy(a->ref, sizeof(a->ref), db_text(r, 1));
+	db_text_into(r, 1, a->ref, sizeof(a->ref));
 	a->worker_id = db_int(r, 2);
-	copy(a->kind, sizeof(a->kind), db_text(r, 3));
-	copy(a->status, sizeof(a->status), db_text(r, 4));
+	db_text_into(r, 3, a->kind, sizeof(a->kind));
+	db_text_into(r, 4, a->status, sizeof(a->status));
 	a->org_id = db_int(r, 5);
-	copy(a->data, sizeof(a->data), db_text(r, 6));
+	db_text_into(r, 6, a->data, sizeof(a->data));
 	a->consent_id = db_int(r, 7);
-	copy(a->request_id, sizeof(a->request_id), db_text(r, 8));
+	db_text_into(r, 8, a->request_id, sizeof(a->request_id));
 	a->handler_id = db_int(r, 9);
-	copy(a->reason, sizeof(a->reason), db_text(r, 10));
+	db_text_into(r, 10, a->reason, sizeof(a->reason));
 	a->version = (int)db_int(r, 11);
 	a->created_at = db_int(r, 12);
 	a->updated_at = db_int(r, 13);
@@ -162,11 +157,11 @@ store_rc store_app_events(db_conn *c, int64_t app_id, app_event *out, int max, i
 		app_event *e = &out[(*n)++];
 		e->at = db_int(r, 0);
 		e->actor_id = db_int(r, 1);
-		copy(e->actor_kind, sizeof(e->actor_kind), db_text(r, 2));
-		copy(e->actor_name, sizeof(e->actor_name), db_text(r, 3));
-		copy(e->action, sizeof(e->action), db_text(r, 4));
-		copy(e->to_status, sizeof(e->to_status), db_text(r, 5));
-		copy(e->note, sizeof(e->note), db_text(r, 6));
+		db_text_into(r, 2, e->actor_kind, sizeof(e->actor_kind));
+		db_text_into(r, 3, e->actor_name, sizeof(e->actor_name));
+		db_text_into(r, 4, e->action, sizeof(e->action));
+		db_text_into(r, 5, e->to_status, sizeof(e->to_status));
+		db_text_into(r, 6, e->note, sizeof(e->note));
 	}
 	db_done(r);
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
@@ -282,10 +277,10 @@ store_rc store_app_queue(db_conn *c, const app_queue_filter *f, int offset, int 
 	while ((rc = db_next(r)) == DB_ROW && *n < limit) {
 		app_queue_row *row = &out[(*n)++];
 		read_app(r, &row->app);
-		copy(row->applicant_name, sizeof(row->applicant_name), db_text(r, 16));
-		copy(row->applicant_phone, sizeof(row->applicant_phone), db_text(r, 17));
-		copy(row->org_name, sizeof(row->org_name), db_text(r, 18));
-		copy(row->handler_name, sizeof(row->handler_name), db_text(r, 19));
+		db_text_into(r, 16, row->applicant_name, sizeof(row->applicant_name));
+		db_text_into(r, 17, row->applicant_phone, sizeof(row->applicant_phone));
+		db_text_into(r, 18, row->org_name, sizeof(row->org_name));
+		db_text_into(r, 19, row->handler_name, sizeof(row->handler_name));
 	}
 	db_done(r);
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;

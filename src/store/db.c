@@ -185,6 +185,11 @@ const char *db_text(db_rows *r, int col)
 	return s ? s : "";
 }
 
+void db_text_into(db_rows *r, int col, char *dst, size_t cap)
+{
+	snprintf(dst, cap, "%s", db_text(r, col));
+}
+
 const void *db_blob(db_rows *r, int col, size_t *len)
 {
 	return r->conn->drv->col_blob(r, col, len);

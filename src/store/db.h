@@ -68,6 +68,8 @@ int db_next(db_rows *r); /* DB_ROW, DB_DONE or DB_ERR */
 bool db_isnull(db_rows *r, int col);
 int64_t db_int(db_rows *r, int col);
 const char *db_text(db_rows *r, int col); /* never NULL: "" for NULL */
+/* Column col's text into the fixed buffer dst, cut to cap - 1 bytes ("" for NULL). */
+void db_text_into(db_rows *r, int col, char *dst, size_t cap);
 const void *db_blob(db_rows *r, int col, size_t *len);
 void db_done(db_rows *r);
 

@@ -17,11 +17,11 @@ static void read_membership(db_rows *r, membership_row *m)
 	m->org_id = db_int(r, 2);
 	m->unit_id = db_int(r, 3);
 	m->joined_at = db_int(r, 4);
-	snprintf(m->member_no, sizeof(m->member_no), "%s", db_text(r, 5));
-	snprintf(m->status, sizeof(m->status), "%s", db_text(r, 6));
-	snprintf(m->org_name, sizeof(m->org_name), "%s", db_text(r, 7));
+	db_text_into(r, 5, m->member_no, sizeof(m->member_no));
+	db_text_into(r, 6, m->status, sizeof(m->status));
+	db_text_into(r, 7, m->org_name, sizeof(m->org_name));
 	m->current = db_int(r, 8) != 0;
-	snprintf(m->source, sizeof(m->source), "%s", db_text(r, 9));
+	db_text_into(r, 9, m->source, sizeof(m->source));
 	m->verified_at = db_int(r, 10);
 }
 
@@ -221,10 +221,10 @@ store_rc store_membership_events(db_conn *c, int64_t membership_id, membership_e
 		membership_event_row *e = &out[(*n)++];
 		e->at = db_int(r, 0);
 		e->org_id = db_int(r, 1);
-		snprintf(e->status, sizeof(e->status), "%s", db_text(r, 2));
-		snprintf(e->org_name, sizeof(e->org_name), "%s", db_text(r, 3));
-		snprintf(e->application_ref, sizeof(e->application_ref), "%s", db_text(r, 4));
-		snprintf(e->note, sizeof(e->note), "%s", db_text(r, 5));
+		db_text_into(r, 2, e->status, sizeof(e->status));
+		db_text_into(r, 3, e->org_name, sizeof(e->org_name));
+		db_text_into(r, 4, e->application_ref, sizeof(e->application_ref));
+		db_text_into(r, 5, e->note, sizeof(e->note));
 	}
 	db_done(r);
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;

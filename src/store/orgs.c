@@ -26,10 +26,10 @@ store_rc store_regions_list(db_conn *c, region_row *out, int max, int *n)
 	int rc;
 	while ((rc = db_next(rows)) == DB_ROW && *n < max) {
 		region_row *r = &out[(*n)++];
-		snprintf(r->code, sizeof(r->code), "%s", db_text(rows, 0));
-		snprintf(r->name, sizeof(r->name), "%s", db_text(rows, 1));
-		snprintf(r->kind, sizeof(r->kind), "%s", db_text(rows, 2));
-		snprintf(r->parent_code, sizeof(r->parent_code), "%s", db_text(rows, 3));
+		db_text_into(rows, 0, r->code, sizeof(r->code));
+		db_text_into(rows, 1, r->name, sizeof(r->name));
+		db_text_into(rows, 2, r->kind, sizeof(r->kind));
+		db_text_into(rows, 3, r->parent_code, sizeof(r->parent_code));
 	}
 	db_done(rows);
 	return rc == DB_ERR ? STORE_ERR : STORE_OK;
@@ -89,11 +89,11 @@ static store_rc fetch_org(db_conn *c, const char *sql, db_param key, org_row *ou
 	int rc = db_next(r);
 	if (rc == DB_ROW) {
 		out->id = db_int(r, 0);
-		snprintf(out->code, sizeof(out->code), "%s", db_text(r, 1));
-		snprintf(out->name, sizeof(out->name), "%s", db_text(r, 2));
-		snprintf(out->kind, sizeof(out->kind), "%s", db_text(r, 3));
+		db_text_into(r, 1, out->code, sizeof(out->code));
+		db_text_into(r, 2, out->name, sizeof(out->name));
+		db_text_into(r, 3, out->kind, sizeof(out->kind));
 		out->parent_id = db_int(r, 4);
-		snprintf(out->region_code, sizeof(out->region_code), "%s", db_text(r, 5));
+		db_text_into(r, 5, out->region_code, sizeof(out->region_code));
 		out->active = db_int(r, 6) != 0;
 	}
 	db_done(r);

@@ -42,9 +42,9 @@ store_rc store_outbox_claim(db_conn *c, int64_t now, int64_t lease_s, outbox_ite
 	while ((rc = db_next(r)) == DB_ROW && *n < max) {
 		outbox_item *it = &items[(*n)++];
 		it->id = db_int(r, 0);
-		snprintf(it->channel, sizeof(it->channel), "%s", db_text(r, 1));
-		snprintf(it->recipient, sizeof(it->recipient), "%s", db_text(r, 2));
-		snprintf(it->subject, sizeof(it->subject), "%s", db_text(r, 3));
+		db_text_into(r, 1, it->channel, sizeof(it->channel));
+		db_text_into(r, 2, it->recipient, sizeof(it->recipient));
+		db_text_into(r, 3, it->subject, sizeof(it->subject));
 		it->body = xstrdup(db_text(r, 4));
 		it->attempts = (int)db_int(r, 5);
 	}

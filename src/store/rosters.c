@@ -20,11 +20,6 @@
 	"e.phone, e.joined_on, COALESCE(e.member_no, ''), e.status, e.id_index"
 #define ENTRY_FROM " FROM roster_entry e JOIN org o ON o.id = e.org_id "
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-	snprintf(dst, cap, "%s", src);
-}
-
 static void copy_index(unsigned char out[CRYPTO_HASH_LEN], db_rows *r, int col)
 {
 	size_t n = 0;
@@ -44,13 +39,13 @@ static void read_entry(db_rows *r, roster_entry_row *e)
 	e->application_id = db_int(r, 5);
 	e->created_at = db_int(r, 6);
 	e->line = (int)db_int(r, 7);
-	copy(e->org_name, sizeof(e->org_name), db_text(r, 8));
-	copy(e->name, sizeof(e->name), db_text(r, 9));
-	copy(e->id_masked, sizeof(e->id_masked), db_text(r, 10));
-	copy(e->phone, sizeof(e->phone), db_text(r, 11));
-	copy(e->joined_on, sizeof(e->joined_on), db_text(r, 12));
-	copy(e->member_no, sizeof(e->member_no), db_text(r, 13));
-	copy(e->status, sizeof(e->status), db_text(r, 14));
+	db_text_into(r, 8, e->org_name, sizeof(e->org_name));
+	db_text_into(r, 9, e->name, sizeof(e->name));
+	db_text_into(r, 10, e->id_masked, sizeof(e->id_masked));
+	db_text_into(r, 11, e->phone, sizeof(e->phone));
+	db_text_into(r, 12, e->joined_on, sizeof(e->joined_on));
+	db_text_into(r, 13, e->member_no, sizeof(e->member_no));
+	db_text_into(r, 14, e->status, sizeof(e->status));
 	copy_index(e->id_index, r, 15);
 }
 
@@ -227,9 +222,9 @@ static void read_conflict(db_rows *r, roster_conflict_row *k)
 	k->resolved_by = db_int(r, 4);
 	k->kept_entry_id = db_int(r, 5);
 	k->kept_membership_id = db_int(r, 6);
-	copy(k->id_masked, sizeof(k->id_masked), db_text(r, 7));
-	copy(k->status, sizeof(k->status), db_text(r, 8));
-	copy(k->ancestor_name, sizeof(k->ancestor_name), db_text(r, 9));
+	db_text_into(r, 7, k->id_masked, sizeof(k->id_masked));
+	db_text_into(r, 8, k->status, sizeof(k->status));
+	db_text_into(r, 9, k->ancestor_name, sizeof(k->ancestor_name));
 	copy_index(k->id_index, r, 10);
 }
 
@@ -319,11 +314,11 @@ store_rc store_conflict_items(db_conn *c, int64_t id, roster_conflict_item_row *
 		it->membership_id = db_int(r, 1);
 		it->org_id = db_int(r, 2);
 		it->joined_at = db_int(r, 3);
-		copy(it->org_name, sizeof(it->org_name), db_text(r, 4));
-		copy(it->name, sizeof(it->name), db_text(r, 5));
-		copy(it->joined_on, sizeof(it->joined_on), db_text(r, 6));
-		copy(it->member_no, sizeof(it->member_no), db_text(r, 7));
-		copy(it->status, sizeof(it->status), db_text(r, 8));
+		db_text_into(r, 4, it->org_name, sizeof(it->org_name));
+		db_text_into(r, 5, it->name, sizeof(it->name));
+		db_text_into(r, 6, it->joined_on, sizeof(it->joined_on));
+		db_text_into(r, 7, it->member_no, sizeof(it->member_no));
+		db_text_into(r, 8, it->status, sizeof(it->status));
 		it->current = db_int(r, 9) != 0;
 	}
 	db_done(r);

@@ -33,7 +33,7 @@ store_rc store_session_read(db_conn *c, const unsigned char hash[CRYPTO_HASH_LEN
 	if (rc == DB_ROW) {
 		out->kind = (subject_kind)db_int(r, 0);
 		out->subject_id = db_int(r, 1);
-		snprintf(out->csrf_token, sizeof(out->csrf_token), "%s", db_text(r, 2));
+		db_text_into(r, 2, out->csrf_token, sizeof(out->csrf_token));
 		out->bearer = db_int(r, 3) != 0;
 		out->created_at = db_int(r, 4);
 		out->last_seen = db_int(r, 5);

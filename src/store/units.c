@@ -262,11 +262,11 @@ store_rc store_unit_set_union(db_conn *c, int64_t unit_id, int64_t union_org_id)
 static void read_unit(db_rows *r, unit_row *u)
 {
 	u->id = db_int(r, 0);
-	snprintf(u->name, sizeof(u->name), "%s", db_text(r, 1));
-	snprintf(u->credit_code, sizeof(u->credit_code), "%s", db_text(r, 2));
-	snprintf(u->district_code, sizeof(u->district_code), "%s", db_text(r, 3));
-	snprintf(u->street_code, sizeof(u->street_code), "%s", db_text(r, 4));
-	snprintf(u->address, sizeof(u->address), "%s", db_text(r, 5));
+	db_text_into(r, 1, u->name, sizeof(u->name));
+	db_text_into(r, 2, u->credit_code, sizeof(u->credit_code));
+	db_text_into(r, 3, u->district_code, sizeof(u->district_code));
+	db_text_into(r, 4, u->street_code, sizeof(u->street_code));
+	db_text_into(r, 5, u->address, sizeof(u->address));
 	u->has_union = db_int(r, 6) != 0;
 	u->union_org_id = db_int(r, 7);
 }
